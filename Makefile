@@ -1,0 +1,59 @@
+# Two commands matter: `make book` and `make test`. Everything else is a helper.
+# Each target sets up .venv first (idempotent, keyed on the dependency files).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB_FLAGS ?= -n -W --keep-going
+A ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): requirements.txt requirements.lock pyproject.toml package.json
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements.txt
+	@if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
+	@touch $@
+
+setup: $(STAMP) ## create .venv and install pinned dependencies
+
+system: ## install system packages the tests need (chromium, bubblewrap), or say what is missing
+	@bash scripts/system-deps.sh
+
+book: setup ## build the HTML book into _build/html (warnings are errors)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . $(JB_FLAGS)
+
+book-all: setup ## rebuild every page (what CI does, so -W sees every page)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --all $(JB_FLAGS)
+
+test: setup system book ## run every test (builds the book first; browser tests read it)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+
+test-fast: setup ## run the tests that need no browser
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -m "not browser"
+
+lab: setup ## open JupyterLab on your learner workspace (student versions of the assignments)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai workspace
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --notebook-dir=workspace
+
+release collect grade report check: setup ## instructor commands: make grade A=01-credential-landscape
+	@test -n "$(A)" || { echo "Name the assignment: make $@ A=<assignment>"; exit 2; }
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai $@ $(A)
+
+validate: setup ## learners: make validate NB=path/to/notebook.ipynb
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai validate $(NB)
+
+lock: ## refresh requirements.lock from a clean install of requirements.txt
+	rm -rf /tmp/hcai-lock-venv && $(PYTHON) -m venv /tmp/hcai-lock-venv
+	/tmp/hcai-lock-venv/bin/pip install --quiet -r requirements.txt
+	/tmp/hcai-lock-venv/bin/pip freeze --exclude-editable | grep -v '^hcai' > requirements.lock
+
+clean: ## remove build output and caches (keeps .venv and grades)
+	rm -rf _build .jupyter_cache .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -14,17 +14,22 @@ A ?=
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): requirements.txt requirements.lock pyproject.toml package.json
+$(STAMP): requirements.txt requirements.lock pyproject.toml
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh venv
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements.txt
-	@if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
+	@touch $@
+
+# axe-core for the accessibility tests, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
 	@touch $@
 
 setup: $(STAMP) ## create .venv and install pinned dependencies
 
-system: ## install system packages the tests need (chromium, bubblewrap), or say what is missing
-	@bash scripts/system-deps.sh
+system: ## install system packages the tests need (chromium, bubblewrap, npm), or say what is missing
+	@bash scripts/system-deps.sh test
 
 book: setup ## build the HTML book into _build/html (warnings are errors)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . $(JB_FLAGS)
@@ -32,7 +37,7 @@ book: setup ## build the HTML book into _build/html (warnings are errors)
 book-all: setup ## rebuild every page (what CI does, so -W sees every page)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --all $(JB_FLAGS)
 
-test: setup system book ## run every test (builds the book first; browser tests read it)
+test: setup system node_modules/.installed book ## run every test (builds the book first; browser tests read it)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 test-fast: setup ## run the tests that need no browser

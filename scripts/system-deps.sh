@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need, or says exactly what is missing.
-#   chromium   -- browser tests of the rendered book (never a browser download)
-#   bubblewrap -- the sandbox learner code runs in while it is graded
+# Installs the Debian packages a target needs, or says exactly what is missing.
+#   scripts/system-deps.sh venv  -- python3-venv, when `python -m venv` cannot work
+#   scripts/system-deps.sh test  -- chromium (browser tests; never a browser download),
+#                                   bubblewrap (the grading sandbox), npm (axe-core for a11y tests)
 set -euo pipefail
+group="${1:-test}"
+python="${PYTHON:-python3}"
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+case "$group" in
+  venv)
+    # Debian splits ensurepip out of python3.11; without it `python3 -m venv` half-builds a venv.
+    "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+    ;;
+  test)
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
+    command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+    command -v npm >/dev/null 2>&1 || need+=(npm)
+    ;;
+  *) echo "usage: $0 venv|test" >&2; exit 2 ;;
+esac
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""
@@ -14,6 +27,7 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 else
   echo "Missing system packages: ${need[*]}" >&2
   echo "Install them with:  sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+  echo "then run make again." >&2
   exit 1
 fi
 echo "Installing system packages: ${need[*]}"

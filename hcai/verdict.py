@@ -51,11 +51,16 @@ class LearnerFunction:
 
 
 class TrustedNamespace(dict):
-    """Globals for test cells; names the tests did not define are fetched from the learner."""
+    """Globals for test cells; names the tests did not define are fetched from the learner.
+
+    Fetched values are cached until :meth:`forget_learner_values` (called after every learner
+    cell, since the learner's next cell may change them); names the tests define stay.
+    """
 
     def __init__(self, fetcher: Fetcher) -> None:
         super().__init__()
         self._fetcher = fetcher
+        self._fetched: set[str] = set()
         self["__name__"] = "__hcai_test__"
         self["__builtins__"] = builtins
 
@@ -70,7 +75,23 @@ class TrustedNamespace(dict):
         if isinstance(value, crossing.FunctionRef):
             value = LearnerFunction(name, self._fetcher)
         self[name] = value
+        self._fetched.add(name)
         return value
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        # A name the test assigns is the test's own from now on.
+        self._fetched.discard(name)
+        super().__setitem__(name, value)
+
+    def forget_learner_values(self) -> None:
+        """Drop cached learner values (keep what the tests defined)."""
+        for name in list(self._fetched):
+            self.pop(name, None)
+        self._fetched.clear()
+
+
+class LearnerError(Exception):
+    """The learner's code raised while a test used it (e.g. a learner function call)."""
 
 
 @dataclass(frozen=True)
@@ -93,22 +114,63 @@ class CellVerdict:
         }
 
 
+#: Shown for any failure inside nbgrader's hidden-test region (its details could reveal it).
+HIDDEN_FAILURE = "A hidden check in this cell did not pass."
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+def hidden_lines(source: str) -> set[int]:
+    """1-based line numbers inside nbgrader's hidden-test markers (markers included)."""
+    lines: set[int] = set()
+    inside = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if HIDDEN_BEGIN in line:
+            inside = True
+        if inside:
+            lines.add(number)
+        if HIDDEN_END in line:
+            inside = False
+    return lines
+
+
+def _failing_line(exc: BaseException) -> int | None:
+    """The innermost line of the test cell that was running when ``exc`` was raised."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == "<test cell>":
+            line = frame.lineno
+    return line
+
+
 def run_test_source(source: str, namespace: TrustedNamespace) -> CellVerdict:
     """Run one test cell's source in ``namespace``; turn any failure into a friendly verdict.
 
-    Tracebacks are never shown: they would quote hidden-test lines.
+    Tracebacks are never shown: they would quote hidden-test lines. A failure raised from
+    inside nbgrader's hidden-test markers gets :data:`HIDDEN_FAILURE` and nothing more.
     """
     try:
         code = compile(source, "<test cell>", "exec")
     except SyntaxError as exc:  # an authoring error, not the learner's
         return CellVerdict(False, f"This test cell has a syntax error (line {exc.lineno}); "
                                   "tell your instructor.", "SyntaxError")
+    hidden = hidden_lines(source)
     try:
         exec(code, namespace)
-    except AssertionError as exc:
-        text = str(exc).strip()
+    except BaseException as exc:  # noqa: BLE001 -- any error in a test means "not passed"
+        if isinstance(exc, KeyboardInterrupt):  # the grader's own Ctrl-C
+            raise
+        if hidden and _failing_line(exc) in hidden:
+            return CellVerdict(False, HIDDEN_FAILURE, "AssertionError")
+        return _verdict_for(exc)
+    return CellVerdict(True)
+
+
+def _verdict_for(exc: BaseException) -> CellVerdict:
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip()[:2000]
         return CellVerdict(False, text or GENERIC_FAILURE, "AssertionError")
-    except NameError as exc:
+    if isinstance(exc, NameError):
         name = getattr(exc, "name", None) or str(exc)
         return CellVerdict(
             False,
@@ -116,20 +178,18 @@ def run_test_source(source: str, namespace: TrustedNamespace) -> CellVerdict:
             "(and the cells above it), and check the spelling of the name.",
             "NameError",
         )
-    except RecursionError:
+    if isinstance(exc, RecursionError):
         return CellVerdict(False, "Your answer is nested too deeply to check.", "RecursionError")
-    except Exception as exc:  # noqa: BLE001 -- any error in a test means the answer is not right
-        kind = type(exc).__name__
-        last = traceback.extract_tb(exc.__traceback__)
-        where = "while calling your function" if any(f.filename.startswith("<learner") for f in last) else ""
-        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-        return CellVerdict(
-            False,
-            f"Your answer could not be checked {where}({kind}: {detail}). "
-            "Check its type and shape against the question.".replace("  ", " "),
-            kind,
-        )
-    return CellVerdict(True)
+    kind = type(exc).__name__
+    detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    if isinstance(exc, LearnerError):  # its message is written for the learner already
+        return CellVerdict(False, str(exc)[:600] or GENERIC_FAILURE, "LearnerError")
+    return CellVerdict(
+        False,
+        f"Your answer could not be checked ({kind}: {detail}). "
+        "Check its type and shape against the question.",
+        kind,
+    )
 
 
 class LocalFetcher:
@@ -145,7 +205,11 @@ class LocalFetcher:
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
         func = self._values[name]
-        result = func(*crossing.round_trip(list(args)), **crossing.round_trip(dict(kwargs)))
+        try:
+            result = func(*crossing.round_trip(list(args)), **crossing.round_trip(dict(kwargs)))
+        except Exception as exc:  # noqa: BLE001 -- reported as the learner's error
+            raise LearnerError(f"Your function `{name}` raised {type(exc).__name__} "
+                               f"({str(exc)[:300]}) when the tests called it.") from None
         return crossing.round_trip(result)
 
 
@@ -155,5 +219,6 @@ def check_cells(sources: list[str], values: dict[str, Any]) -> list[CellVerdict]
     return [run_test_source(src, namespace) for src in sources]
 
 
-__all__ = ["AnswerMissing", "CellVerdict", "Fetcher", "GENERIC_FAILURE", "LearnerFunction",
-           "LocalFetcher", "TrustedNamespace", "check_cells", "run_test_source"]
+__all__ = ["AnswerMissing", "CellVerdict", "Fetcher", "GENERIC_FAILURE", "HIDDEN_FAILURE",
+           "LearnerError", "LearnerFunction", "LocalFetcher", "TrustedNamespace", "check_cells",
+           "hidden_lines", "run_test_source"]

@@ -139,6 +139,18 @@ def test_missing_names_and_hidden_failures_give_safe_messages():
     assert verdict.check_cells([src], {"answer": 42})[0].passed
 
 
+def test_hidden_failures_from_check_helpers_keep_their_safe_hint():
+    src = ("from hcai import checks\n"
+           "### BEGIN HIDDEN TESTS\n"
+           "checks.check_set(answer, {'a', 'b'}, 'answer')\n"
+           "### END HIDDEN TESTS\n")
+    v = verdict.check_cells([src], {"answer": {"a"}})[0]
+    assert not v.passed
+    assert v.message.startswith(verdict.HIDDEN_FAILURE)
+    assert len(v.message) > len(verdict.HIDDEN_FAILURE) + 5  # the helper's hint came through
+    assert "'b'" not in v.message  # ...without the expected value
+
+
 def test_namespace_forgets_learner_values_but_keeps_test_names():
     values = {"x": 1}
     ns = verdict.TrustedNamespace(verdict.LocalFetcher(values))

@@ -37,6 +37,14 @@ book: setup ## build the HTML book into _build/html (warnings are errors)
 book-all: setup ## rebuild every page (what CI does, so -W sees every page)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --all $(JB_FLAGS)
 
+.PHONY: book-single
+book-single: setup ## printable one-page edition: _build/singlehtml/index.html (print it to PDF)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --builder singlehtml $(JB_FLAGS)
+	@# Sphinx writes the page under its root document's folder but links its assets from the
+	@# top: move it to the top (replacing the redirect stub) and make its links page-local.
+	root=$$(sed -n 's/^root: *//p' _toc.yml); cd _build/singlehtml && \
+	  sed "s#href=\"$$root.html\##href=\"\##g" "$$root.html" > index.html && rm "$$root.html"
+
 test: setup system node_modules/.installed book ## run every test (builds the book first; browser tests read it)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 

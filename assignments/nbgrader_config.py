@@ -1,0 +1,90 @@
+"""nbgrader configuration for the course (the one source of nbgrader settings).
+
+nbgrader reads this file when it runs from ``assignments/``; the repository root's
+``nbgrader_config.py`` loads it, so running from the root uses the same course. The
+``python -m hcai`` grading commands load it explicitly and then point the course root at
+whatever ``--course-dir`` they were given (tests grade a temporary copy).
+
+Everything that names a path is absolute and built from this file's own location: a
+relative root would resolve against the working directory, and nbgrader would quietly
+create an empty ``gradebook.db`` wherever it happened to be started.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 -- injected by traitlets when it runs this file
+
+COURSE_ROOT = Path(__file__).resolve().parent
+
+# --- the course ----------------------------------------------------------------------
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.course_id = "hcai"
+# A held write lock would otherwise abort a whole run after SQLite's 5 s default.
+c.CourseDirectory.db_url = f"sqlite:///{COURSE_ROOT / 'gradebook.db'}?timeout=30"
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.db-journal",
+]
+# Only the exchange moves between machines: a shared folder on a JupyterHub, or a local
+# folder when assignments travel through an LMS instead.
+c.Exchange.root = os.environ.get("HCAI_EXCHANGE") or str(COURSE_ROOT / "exchange")
+
+# --- generating the student version ---------------------------------------------------
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.enforce_metadata = True
+c.ClearHiddenTests.enforce_metadata = True
+
+# --- autograding ------------------------------------------------------------------------
+# nbgrader's default list with one change: learner cells run in the sandboxed kernel and
+# test cells are judged outside it (docs/DESIGN.md, "Grading architecture"). Dotted names
+# are resolved when grading starts, so a problem with the sandbox module surfaces as a
+# clear import error there instead of breaking this file (traitlets would then silently
+# fall back to defaults: the wrong root and nbgrader's unsandboxed Execute).
+c.Autograde.autograde_preprocessors = [
+    "hcai.grading.execute.TrustedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "hcai.grading.preprocessors.LimitOutputSize",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "hcai.grading.preprocessors.RecordProblems",
+]
+# A test cell deleted from a submission is put back from the gradebook and run, so the
+# learner's answer is still judged (without this the cell's grade is silently empty).
+c.OverwriteCells.add_missing_cells = True
+
+c.Execute.timeout = 30                      # seconds per cell; a loop is interrupted
+c.Execute.startup_timeout = 60
+c.Execute.interrupt_on_timeout = True
+c.Execute.shutdown_kernel = "immediate"     # saves ~0.3 s per submission
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+c.Execute.record_timing = False
+
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+# max_lines counts lines, so one 50 MB line would pass whole; this caps characters.
+c.LimitOutputSize.max_chars_per_output = 20_000
+c.LimitOutputSize.max_chars_per_cell = 50_000
+
+# --- feedback -----------------------------------------------------------------------------
+# The learner sees results and the visible tests; never the hidden tests, neither as code
+# nor quoted inside a traceback.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "hcai.grading.preprocessors.HideTestTracebacks",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "hcai.grading.preprocessors.LimitOutputSize",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# --- headless runs ----------------------------------------------------------------------
+# Kernels inherit the environment: no GUI backend, no stray history database.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Instructors (and tests) may layer personal settings on top without editing this file.
+_extra = os.environ.get("HCAI_NBGRADER_EXTRA_CONFIG")
+if _extra:
+    load_subconfig(_extra)  # noqa: F821 -- injected by traitlets

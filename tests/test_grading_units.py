@@ -1,0 +1,328 @@
+"""The grading workflow's parts: config, static checks, preprocessors, pool, collect, check."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.notebooknode import from_dict
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
+sys.path.insert(0, str(FIXTURES))
+
+import fabricate  # noqa: E402
+
+from hcai import paths  # noqa: E402
+from hcai.grading import cli, config, distribute, notebooks, outcome, preprocessors, report  # noqa: E402
+from hcai.grading.pool import GradingPool  # noqa: E402
+
+A = fabricate.ASSIGNMENT
+SOURCE_NB = FIXTURES / "source" / A / f"{A}.ipynb"
+VENV_BIN = str(Path(sys.executable).parent)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    monkeypatch.delenv("HCAI_EXCHANGE", raising=False)
+    monkeypatch.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
+
+
+# --- configuration ------------------------------------------------------------------------
+
+SHOW = ("from nbgrader.apps.nbgraderapp import NbGraderApp\n"
+        "app = NbGraderApp(); app.initialize([])\n"
+        "print(app.coursedir.root); print(app.coursedir.db_url)\n"
+        "print(app.config.Autograde.autograde_preprocessors[0])\n")
+
+
+@pytest.mark.parametrize("where", ["", "assignments"])
+def test_nbgrader_finds_the_course_from_root_and_assignments(where):
+    out = subprocess.run([sys.executable, "-c", SHOW], cwd=paths.ROOT / where, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.splitlines()
+    assert out[0] == str(paths.ASSIGNMENTS_DIR)
+    assert out[1] == f"sqlite:///{paths.ASSIGNMENTS_DIR / 'gradebook.db'}?timeout=30"
+    assert out[2] == "hcai.grading.execute.TrustedExecute"
+
+
+def test_nbgrader_cli_makes_no_stray_gradebook(tmp_path):
+    # A copy of the repository layout: the root config loads the one in assignments/.
+    repo = tmp_path / "repo"
+    (repo / "assignments").mkdir(parents=True)
+    shutil.copy(paths.ROOT / "nbgrader_config.py", repo / "nbgrader_config.py")
+    shutil.copy(paths.ASSIGNMENTS_DIR / "nbgrader_config.py", repo / "assignments" / "nbgrader_config.py")
+    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", "")}
+    for cwd, student in ((repo, "from_root"), (repo / "assignments", "from_assignments")):
+        subprocess.run([str(Path(VENV_BIN) / "nbgrader"), "db", "student", "add", student],
+                       cwd=cwd, env=env, capture_output=True, text=True, timeout=180, check=True)
+    assert sorted(str(p.relative_to(repo)) for p in repo.rglob("gradebook.db")) == ["assignments/gradebook.db"]
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{repo / 'assignments' / 'gradebook.db'}") as gb:
+        assert sorted(s.id for s in gb.students) == ["from_assignments", "from_root"]
+
+
+def test_load_config_pins_a_course_copy(tmp_path, monkeypatch):
+    course = fabricate.make_course(tmp_path)
+    cfg = config.load_config(course, overrides={"Execute": {"timeout": 5}})
+    assert cfg.CourseDirectory.root == str(course)
+    assert cfg.CourseDirectory.db_url == f"sqlite:///{course / 'gradebook.db'}?timeout=30"
+    assert cfg.Exchange.root == str(course / "exchange")
+    assert cfg.Execute.timeout == 5
+    assert cfg.OverwriteCells.add_missing_cells is True
+    assert "hcai.grading.execute.TrustedExecute" in cfg.Autograde.autograde_preprocessors
+    assert "nbgrader.preprocessors.Execute" not in cfg.Autograde.autograde_preprocessors
+    assert os.environ["PATH"].split(os.pathsep)[0] == VENV_BIN  # alembic for new gradebooks
+    monkeypatch.setenv("HCAI_EXCHANGE", str(tmp_path / "shared"))
+    assert config.load_config(course).Exchange.root == str(tmp_path / "shared")
+
+
+def test_load_config_refuses_a_folder_that_is_not_a_course(tmp_path):
+    with pytest.raises(config.CourseError):
+        config.load_config(tmp_path)
+    assert cli.main(["grade", A, "--course-dir", str(tmp_path)]) == 2
+
+
+# --- static checks ------------------------------------------------------------------------
+
+def _raw() -> dict:
+    return json.loads(SOURCE_NB.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, data: dict, name: str = "nb.ipynb") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_fixture_source_passes_static_checks():
+    assert notebooks.check_source(SOURCE_NB) == []
+
+
+def test_static_checks_catch_authoring_mistakes(tmp_path):
+    data = _raw()
+    data["cells"][2]["id"] = data["cells"][0]["id"]                      # duplicate cell id
+    test_cell = next(c for c in data["cells"] if c["id"] == "q2_test")
+    del test_cell["metadata"]["nbgrader"]["points"]                       # graded, no points
+    q1 = next(c for c in data["cells"] if c["id"] == "q1")
+    q1["metadata"] = {}                                                   # solution without metadata
+    problems = [str(p) for p in notebooks.check_source(_write(tmp_path, data))]
+    assert any("cell id 'intro' is also used" in p for p in problems), problems
+    assert any("q2_test" in p and "points" in p for p in problems), problems
+    assert any("BEGIN/END SOLUTION" in p and "not marked as a solution" in p for p in problems), problems
+
+
+def test_release_check_catches_leftover_solutions_and_hidden_tests(tmp_path):
+    problems = [str(p) for p in notebooks.check_release(_write(tmp_path, _raw()))]
+    assert any("BEGIN SOLUTION" in p for p in problems)
+    assert any("BEGIN HIDDEN TESTS" in p for p in problems)
+
+
+def test_unreadable_notebook_is_explained(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(notebooks.UnreadableNotebook, match="not valid notebook JSON"):
+        notebooks.read_raw(bad)
+
+
+# --- preprocessors ------------------------------------------------------------------------
+
+def _autograded_like() -> nbformat.NotebookNode:
+    nb = nbformat.read(SOURCE_NB, as_version=4)
+    q1_test = next(c for c in nb.cells if c.get("id") == "q1_test")
+    q1_test.outputs = [from_dict({"output_type": "error", "ename": "AssertionError", "evalue": "",
+                                  "traceback": ["Traceback", "----> 4 assert total == 31, \"`total` is not the "
+                                                "sum of `values`.\"  # HIDDEN-Q1-MARKER",
+                                                "AssertionError: "]})]
+    q2 = next(c for c in nb.cells if c.get("id") == "q2")
+    q2.outputs = [from_dict({"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
+                             "traceback": ["frame in test:\n    assert above(values, 4) == [5, 6, 9], "
+                                           "\"`above` is wrong on the setup data.\"  # HIDDEN-Q2-MARKER\n"
+                                           "    return 1 / 0", "ZeroDivisionError: division by zero"]})]
+    return nb
+
+
+def test_hide_test_tracebacks_removes_hidden_lines_from_errors():
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    nb = _autograded_like()
+    unscrubbed, _ = ClearHiddenTests().preprocess(copy.deepcopy(nb), {})
+    assert "HIDDEN-Q1-MARKER" in json.dumps(unscrubbed)  # nbgrader alone leaks it
+    nb, _ = preprocessors.HideTestTracebacks().preprocess(nb, {})
+    nb, _ = ClearHiddenTests().preprocess(nb, {})
+    text = json.dumps(nb)
+    assert "HIDDEN-Q1-MARKER" not in text and "HIDDEN-Q2-MARKER" not in text
+    q2 = next(c for c in nb.cells if c.get("id") == "q2")
+    assert "return 1 / 0" in q2.outputs[0]["traceback"][0]  # the learner's own line stays
+
+
+def test_limit_output_size_cuts_one_huge_line():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('x' * 50_000_000)")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 50_000_000),
+                           nbformat.v4.new_output("execute_result", data={"text/plain": "y" * 100_000},
+                                                  execution_count=1)]
+    resources: dict = {}
+    nb, resources = preprocessors.LimitOutputSize().preprocess(nb, resources)
+    assert len(json.dumps(nb)) < 100_000
+    assert "output truncated" in nb.cells[0].outputs[0]["text"]
+    assert resources[preprocessors.METADATA_KEY]["truncated_cells"]
+
+
+def test_record_problems_reads_the_sandbox_report_and_outputs():
+    nb = _autograded_like()
+    q1 = next(c for c in nb.cells if c.get("id") == "q1")
+    q1.outputs = [from_dict({"output_type": "error", "ename": "CellTimeoutError", "evalue": "", "traceback": []})]
+    setup_index = next(i for i, c in enumerate(nb.cells) if c.get("id") == "setup")
+    nb, _ = preprocessors.RecordProblems().preprocess(
+        nb, {"hcai": {"timed_out_cells": [setup_index], "kernel_died": True, "errors": ["boom"]}})
+    record = nb.metadata[preprocessors.METADATA_KEY]
+    assert record["timed_out_cells"] == ["setup", "q1"]
+    assert record["kernel_died"] is True
+
+
+# --- outcomes, statistics -----------------------------------------------------------------
+
+def test_explain_failure_in_plain_words():
+    assert outcome.explain_failure("DeadKernelError: Kernel died", "")[0] == "submission"
+    kind, reason = outcome.explain_failure("", "Traceback...\nValueError: Invalid timestamp string")
+    assert kind == "grader" and "ValueError" in reason
+    assert outcome.plain_duration(7265) == "2 h 1 min"
+    errors, _ = outcome.describe_problems({"errors": ["the kernel did not start (x)"], "kernel_died": True}, 5)
+    assert "grading machine" in errors[0]
+
+
+def test_item_statistics_discrimination():
+    def o(sid, q1, q2):
+        return outcome.Outcome(sid, "graded", items={"q1": q1, "q2": q2})
+    outcomes = [o("a", 2, 3), o("b", 2, 3), o("c", 0, 0), o("d", 0, 3), o("e", 2, 0), o("f", 0, 0)]
+    stats = {s.grade_id: s for s in report.item_statistics(outcomes, [("q1", "autograded", 2),
+                                                                       ("q2", "autograded", 3)])}
+    assert stats["q1"].mean_fraction == pytest.approx(0.5)
+    assert stats["q1"].discrimination == pytest.approx(1 / 3)
+    assert stats["q2"].upper_lower == pytest.approx(1.0)
+    flat = report.item_statistics([o("a", 2, 1), o("b", 2, 2), o("c", 2, 3)], [("q1", "autograded", 2)])
+    assert flat[0].discrimination is None  # no variance: undefined, not 0
+
+
+# --- the worker pool ----------------------------------------------------------------------
+
+def _pool_setup():
+    return "ctx"
+
+
+def _pool_handler(context, student, kind):
+    if student == "crash":
+        os._exit(7)
+    if student == "hang":
+        time.sleep(600)
+    return {"success": True, "who": student, "pid": os.getpid()}
+
+
+def test_pool_survives_crashing_and_hanging_submissions(tmp_path):
+    done = {}
+    pool = GradingPool(2, _pool_setup, _pool_handler, log_dir=tmp_path, time_limit=3,
+                       on_done=lambda s, k, r: done.__setitem__(s, r))
+    students = ["a", "crash", "b", "hang", "c", "d"]
+    pool.run([(s, "grade") for s in students])
+    assert set(done) == set(students)
+    assert all(done[s]["success"] for s in "abcd")
+    assert done["crash"]["crashed"] and not done["crash"]["success"]
+    assert done["hang"]["stopped"] and "took longer than 3 s" in done["hang"]["reason"]
+    assert len({done[s]["pid"] for s in "abcd"}) >= 2  # really in parallel, on separate workers
+
+
+# --- release, collect, check --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("HCAI_EXCHANGE", raising=False)
+        mp.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
+        course = fabricate.make_course(tmp_path_factory.mktemp("released"))
+        distribute.release(A, str(course), due="2026-11-20T18:00+01:00", say=lambda _: None)
+        yield course
+
+
+def test_release_is_idempotent_and_sets_the_due_date(released):
+    from nbgrader.api import Gradebook
+
+    first = (released / "lms" / f"{A}.zip").read_bytes()
+    distribute.release(A, str(released), say=lambda _: None)
+    assert (released / "lms" / f"{A}.zip").read_bytes() == first
+    with zipfile.ZipFile(released / "lms" / f"{A}.zip") as zf:
+        assert zf.namelist() == [f"{A}/{A}.ipynb"]
+    with Gradebook(f"sqlite:///{released / 'gradebook.db'}") as gb:
+        assert str(gb.find_assignment(A).duedate) == "2026-11-20 17:00:00"
+
+
+def test_release_refuses_a_source_that_leaks_answers(tmp_path):
+    course = fabricate.make_course(tmp_path)
+    data = json.loads((course / "source" / A / f"{A}.ipynb").read_text(encoding="utf-8"))
+    next(c for c in data["cells"] if c["id"] == "q1")["metadata"] = {}
+    (course / "source" / A / f"{A}.ipynb").write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["release", A, "--course-dir", str(course)]) == 1
+    assert not (course / "release").exists() and not (course / "lms").exists()
+
+
+def test_collect_from_an_lms_zip(released, tmp_path):
+    (released / "students.csv").write_text("student_id,lms_user_id\nada,1001\nben,1002\n", encoding="utf-8")
+    nb_bytes = (released / "release" / A / f"{A}.ipynb").read_bytes()
+    zpath = tmp_path / "download.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(f"submissions/ada/{A}.ipynb", (2026, 11, 20, 10, 0, 0)), nb_bytes)
+        zf.writestr(zipfile.ZipInfo(f"lovelaceada_1002_555_{A}-1.ipynb", (2026, 11, 21, 9, 30, 0)), nb_bytes)
+        zf.writestr("__MACOSX/._junk.ipynb", b"junk")
+        zf.writestr(f"stranger_9999_1_{A}.ipynb", nb_bytes)
+    result = distribute.collect(A, str(released), from_zip=str(zpath), say=lambda _: None)
+    assert sorted(result.added) == ["ada", "ben"]
+    assert result.skipped == [f"stranger_9999_1_{A}.ipynb"]
+    assert (released / "submitted" / "ben" / A / f"{A}.ipynb").read_bytes() == nb_bytes
+    stamp = (released / "submitted" / "ben" / A / "timestamp.txt").read_text(encoding="utf-8")
+    assert stamp.startswith("2026-11-21 09:30:00")
+    again = distribute.collect(A, str(released), from_zip=str(zpath), say=lambda _: None)
+    assert sorted(again.unchanged) == ["ada", "ben"] and not again.added and not again.updated
+
+
+def test_collect_from_the_exchange(released):
+    inbound = released / "exchange" / "hcai" / "inbound" / f"cat+{A}+2026-11-20 15:00:00.000000 UTC+x1"
+    inbound.mkdir(parents=True)
+    shutil.copy(released / "release" / A / f"{A}.ipynb", inbound / f"{A}.ipynb")
+    (inbound / "timestamp.txt").write_text("2026-11-20 15:00:00.000000 UTC", encoding="utf-8")
+    result = distribute.collect(A, str(released), say=lambda _: None)
+    assert "cat" in result.added
+    assert (released / "submitted" / "cat" / A / f"{A}.ipynb").is_file()
+    assert distribute.collect(A, str(released), say=lambda _: None).unchanged.count("cat") == 1
+
+
+def test_check_passes_for_a_sound_assignment(released, capsys):
+    assert cli.main(["check", A, "--course-dir", str(released), "--timeout", "10"]) == 0
+    assert "Check passed" in capsys.readouterr().out
+
+
+def test_check_fails_when_a_test_passes_on_the_blank_release(tmp_path, capsys):
+    course = fabricate.make_course(tmp_path)
+    path = course / "source" / A / f"{A}.ipynb"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    q2_test = next(c for c in data["cells"] if c["id"] == "q2_test")
+    q2_test["source"] = "# Q2 tests (3 points).\nassert True"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["check", A, "--course-dir", str(course), "--timeout", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "blank release scores 3" in err and "q2_test" in err
+
+
+def test_grade_stops_before_anything_when_the_sandbox_is_missing(tmp_path, monkeypatch, capsys):
+    from hcai import sandbox
+
+    course = fabricate.make_course(tmp_path)
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    assert cli.main(["grade", A, "--course-dir", str(course)]) == 2
+    assert "--unsandboxed" in capsys.readouterr().err
+    assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()

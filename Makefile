@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB_FLAGS ?= -n -W --keep-going
 A ?=
+ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z -]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): requirements.txt requirements.lock pyproject.toml
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh venv
@@ -55,9 +56,9 @@ lab: setup ## open JupyterLab on your learner workspace (student versions of the
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai workspace
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --notebook-dir=workspace
 
-release collect grade report check: setup ## instructor commands: make grade A=01-credential-landscape
+release collect grade report check: setup ## instructors: make grade A=01-credential-landscape [ARGS="--force"]
 	@test -n "$(A)" || { echo "Name the assignment: make $@ A=<assignment>"; exit 2; }
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai $@ $(A)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai $@ $(A) $(ARGS)
 
 validate: setup ## learners: make validate NB=path/to/notebook.ipynb
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai validate $(NB)

@@ -81,8 +81,9 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # --- headless runs ----------------------------------------------------------------------
-# Kernels inherit the environment: no GUI backend, no stray history database.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The sandboxed kernel gets its own minimal environment (hcai.sandbox), including a headless
+# matplotlib backend. Nothing is set in os.environ here: this file is also loaded inside the
+# book build (student downloads), whose notebook kernels must keep the inline backend.
 
 # Instructors (and tests) may layer personal settings on top without editing this file.
 _extra = os.environ.get("HCAI_NBGRADER_EXTRA_CONFIG")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import runpy
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-from hcai import paths, verdict  # noqa: E402
+from hcai import paths, verdict
 
 ROOT = paths.ROOT
 SOURCE = ROOT / "assignments" / "source"

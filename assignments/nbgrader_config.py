@@ -36,6 +36,18 @@ c.ClearSolutions.enforce_metadata = True
 c.ClearHiddenTests.enforce_metadata = True
 
 # --- autograding ------------------------------------------------------------------------
+# nbgrader's default sanitize list, after one step of ours: a submission's nbgrader cell
+# metadata is reset from the gradebook first, so a relabelled test cell or stripped
+# metadata grades as an ordinary submission instead of making OverwriteCells raise
+# (hcai/grading/sanitize.py; SECURITY.md, "Residual risks").
+c.Autograde.sanitize_preprocessors = [
+    "hcai.grading.sanitize.RestoreGradebookMetadata",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # nbgrader's default list with one change: learner cells run in the sandboxed kernel and
 # test cells are judged outside it (docs/DESIGN.md, "Grading architecture"). Dotted names
 # are resolved when grading starts, so a problem with the sandbox module surfaces as a

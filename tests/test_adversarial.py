@@ -1,16 +1,21 @@
-"""Hostile submissions graded through nbgrader autograde with the sandbox and trusted verdicts.
+"""Hostile submissions graded by the course's real ``python -m hcai grade`` command.
 
 For every assignment in ``assignments/source/`` (and a small fixture assignment), a
-temporary course is built; the reference solution, the blank release and a set of hostile
-submissions (``tests/fixtures/hostile/attacks.py``) are graded with ``TrustedExecute``. Then:
-the reference keeps full marks; no hostile submission beats the blank release; canaries,
-``source/``, the submissions and the reference's gradebook rows are untouched; nothing reached
-a listener on the grading machine; every submission was graded; no hidden test shows in any
-autograded notebook or feedback file.
+temporary course is built from the course's real ``nbgrader_config.py`` and released with
+``python -m hcai release``. The reference solution, the blank release and a set of hostile
+submissions (``tests/fixtures/hostile/attacks.py``) are placed in ``submitted/`` and graded
+with ``python -m hcai grade --workers 2`` (sandbox, trusted verdicts, statuses, grades CSV,
+feedback with hidden tests removed). Then: the reference keeps full marks; no hostile
+submission beats the blank release, neither in the grades CSV nor in the gradebook; every
+submission has a row and a status; metadata tampering grades as an ordinary zero; canaries,
+``source/``, the release, the submissions and the reference's gradebook rows are untouched;
+nothing reached a listener on the grading machine; no hidden test shows in any autograded
+notebook or feedback file.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
 import json
@@ -32,40 +37,19 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
 import attacks  # noqa: E402
 
 FIXTURE = "hostile-fixture"
-CELL_TIMEOUT = 4
+CELL_TIMEOUT = "4"
+STATUSES = {"graded", "needs_manual_grading", "error"}
 #: Attacks that depend on an assignment's own answers and tests, run on every real one.
-REAL_ASSIGNMENT_ATTACKS = {"rigged", "patched", "filesystem", "tampered"}
+REAL_ASSIGNMENT_ATTACKS = {"rigged", "patched", "filesystem", "tampered", "stripped"}
+#: Metadata tampering that nbgrader 0.9.6 alone turns into an error with no score;
+#: ``hcai.grading.sanitize.RestoreGradebookMetadata`` makes them ordinary graded zeros.
+METADATA_TAMPERING = {"tampered", "stripped"}
 
 
 def _assignments() -> list[str]:
     real = sorted(p.name for p in paths.SOURCE_DIR.glob("*")
                   if (p / f"{p.name}.ipynb").is_file()) if paths.SOURCE_DIR.is_dir() else []
     return [FIXTURE, *real]
-
-
-CONFIG = """
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "hcai"
-c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db?timeout=30"
-c.Exchange.root = {root!r} + "/exchange"
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-c.Autograde.autograde_preprocessors = [
-    "hcai.grading.execute.TrustedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
-c.OverwriteCells.add_missing_cells = True
-c.TrustedExecute.timeout = {timeout}
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
-"""
 
 
 class Listener:
@@ -112,20 +96,14 @@ def _tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+def _hcai(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m hcai ARGS`` as an instructor would, from inside the course folder."""
     bindir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("HCAI_ROOT", None)
-    return subprocess.run([str(Path(bindir) / "nbgrader"), *args], cwd=course, env=env,
+    for name in ("HCAI_ROOT", "HCAI_EXCHANGE", "HCAI_NBGRADER_EXTRA_CONFIG"):
+        env.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "hcai", *args], cwd=course, env=env,
                           capture_output=True, text=True, timeout=900)
-
-
-def _nbgrader_async(course: Path, *args: str) -> subprocess.Popen:
-    bindir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("HCAI_ROOT", None)
-    return subprocess.Popen([str(Path(bindir) / "nbgrader"), *args], cwd=course, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _hidden_lines(source_nb) -> list[str]:
@@ -160,9 +138,14 @@ class Graded:
     logs: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    students: list[str] = field(default_factory=list)
+    exit_code: int | None = None
 
 
 def _scores(course: Path, assignment: str, students: list[str]) -> tuple[dict, float, dict, dict]:
+    """Per student, from the gradebook: autograded test-cell points, the maximum, whether
+    every test cell got an auto score, and every grade row (for the untouched check)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     scores, graded, rows = {}, {}, {}
@@ -191,6 +174,16 @@ def _scores(course: Path, assignment: str, students: list[str]) -> tuple[dict, f
     return scores, max_score, graded, rows
 
 
+def _csv_rows(course: Path, assignment: str) -> dict[str, dict[str, str]]:
+    with (course / "exports" / f"{assignment}-grades.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["student_id"]: row for row in csv.DictReader(fh)}
+
+
+def _auto(row: dict[str, str]) -> float:
+    """The autograded points a grades-CSV row reports (none reported counts as 0)."""
+    return float(row.get("auto_score") or 0)
+
+
 def _protected_state(course: Path, assignment: str) -> dict[str, object]:
     return {
         "source": _tree_digest(course / "source"),
@@ -210,14 +203,17 @@ def graded(request, tmp_path_factory) -> Graded:
         attacks.write_fixture(src)
     else:
         shutil.copytree(paths.SOURCE_DIR / assignment, src)
-    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course), timeout=CELL_TIMEOUT))
+    # The course's real configuration; `python -m hcai` pins its paths to --course-dir.
+    shutil.copy(paths.ASSIGNMENTS_DIR / "nbgrader_config.py", course / "nbgrader_config.py")
     (course / "canary.txt").write_text("course canary")
     (course / "source" / "canary.txt").write_text("source canary")
     (course / "exchange").mkdir()
     (course / "exchange" / "canary.txt").write_text("exchange canary")
 
-    res = _nbgrader(course, "generate_assignment", assignment, "--force")
+    logs = []
+    res = _hcai(course, "release", assignment, "--course-dir", str(course))
     assert res.returncode == 0, res.stdout + res.stderr
+    logs.append(res.stdout + res.stderr)
     release_nb = nbformat.read(str(course / "release" / assignment / f"{assignment}.ipynb"), 4)
     source_nb = nbformat.read(str(src / f"{assignment}.ipynb"), 4)
 
@@ -239,30 +235,26 @@ def graded(request, tmp_path_factory) -> Graded:
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+        (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
         for rel, text in files.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_text(text)
 
-    logs = []
-    res = _nbgrader(course, "autograde", assignment, "--force",
-                    "--CourseDirectory.student_id=reference")
+    grade = ["grade", assignment, "--course-dir", str(course), "--timeout", CELL_TIMEOUT]
+    res = _hcai(course, *grade, "--workers", "1", "--student", "reference")
     logs.append(res.stdout + res.stderr)
     students = list(submissions)
     _, _, _, rows_before = _scores(course, assignment, ["reference"])
     before = _protected_state(course, assignment)
-    # Two nbgrader processes, as the grading workflow runs them (SQLite waits up to 30 s).
-    others = [s for s in students if s != "reference"]
-    halves = [others[0::2], others[1::2]]
-    procs = [_nbgrader_async(course, "autograde", assignment, "--force",
-                             "--CourseDirectory.student_id_exclude="
-                             + ",".join(["reference", *halves[1 - i]]))
-             for i in range(2)]
-    for proc in procs:
-        out, err = proc.communicate(timeout=900)
-        logs.append(out + err)
-    after = _protected_state(course, assignment)
-    res = _nbgrader(course, "generate_feedback", assignment, "--force")
+    # Everyone else on two workers; the reference is unchanged, so it is not regraded, and
+    # its gradebook rows show whether a hostile submission reached them.
+    res = _hcai(course, *grade, "--workers", "2")
+    exit_code = res.returncode
     logs.append(res.stdout + res.stderr)
+    # Each submission's nbgrader log, kept by `grade` for the instructor.
+    logs += [f"--- {p.name}\n" + p.read_text(errors="replace")[-4000:]
+             for p in sorted((course / "autograded" / ".hcai-state").rglob("*.log"))]
+    after = _protected_state(course, assignment)
     listener.close()
 
     scores, max_score, was_graded, rows_after = _scores(course, assignment, students)
@@ -277,32 +269,57 @@ def graded(request, tmp_path_factory) -> Graded:
     return Graded(assignment, course, scores, max_score, was_graded,
                   [s for s in students if s not in ("reference", "blank")], before, after,
                   rows_before["reference"], rows_after["reference"], listener.hits,
-                  _hidden_lines(source_nb), "\n".join(logs), outputs, feedback)
+                  _hidden_lines(source_nb), "\n".join(logs), outputs, feedback,
+                  _csv_rows(course, assignment), students, exit_code)
 
 
 def test_reference_solution_keeps_full_marks_in_the_sandbox(graded):
     assert graded.max_score > 0
     assert graded.scores["reference"] == graded.max_score, graded.logs[-3000:]
+    row = graded.rows["reference"]
+    assert row["status"] in ("graded", "needs_manual_grading"), row
+    assert _auto(row) >= graded.max_score, row
 
 
 def test_no_hostile_submission_scores_above_the_blank_release(graded):
     blank = graded.scores["blank"]
     over = {s: graded.scores[s] for s in graded.hostile if graded.scores[s] > blank}
     assert not over, f"blank={blank}, hostile above it: {over}"
+    # The same in the grades CSV, whatever status each submission ended with.
+    blank_csv = _auto(graded.rows["blank"])
+    over = {s: graded.rows[s] for s in graded.hostile if _auto(graded.rows[s]) > blank_csv}
+    assert not over, f"blank={blank_csv}, hostile above it in the CSV: {over}"
+    for s in graded.hostile:
+        row = graded.rows[s]
+        if row["score"]:
+            assert float(row["score"]) <= max(blank_csv, float(graded.rows["blank"]["score"] or 0)), row
 
 
-#: Submissions nbgrader 0.9.6's own sanitize step (OverwriteCells) rejects before any code runs:
-#: a relabelled test cell fails its checksum check, and fully stripped metadata trips
-#: ``add_missing_cells``. They end as an error for that student only, with no points.
-SANITIZE_REJECTS = {"tampered", "stripped"}
+def test_every_submission_has_a_row_and_a_status(graded):
+    assert set(graded.rows) == set(graded.students), sorted(graded.rows)
+    for student, row in graded.rows.items():
+        assert row["status"] in STATUSES, row
+        if row["status"] == "error":
+            assert row["reason"].strip(), row
+            assert not row["score"], row
+    assert graded.rows["blank"]["status"] != "error", graded.rows["blank"]
+    # `grade` exits 1 exactly when some submission ended as an error.
+    assert graded.exit_code == (1 if any(r["status"] == "error" for r in graded.rows.values()) else 0)
 
 
 def test_every_submission_was_graded(graded):
-    missing = [s for s, ok in graded.graded.items() if not ok and s not in SANITIZE_REJECTS]
-    assert not missing, graded.logs[-3000:]
+    missing = [s for s, ok in graded.graded.items() if not ok]
+    assert not missing, (missing, graded.logs[-3000:])
     assert graded.graded["reference"] and graded.graded["blank"]
-    for student in SANITIZE_REJECTS & set(graded.graded):
-        assert graded.graded[student] or f"for student '{student}'" in graded.logs
+
+
+def test_metadata_tampering_grades_as_an_ordinary_zero(graded):
+    for student in METADATA_TAMPERING & set(graded.rows):
+        row = graded.rows[student]
+        assert row["status"] in ("graded", "needs_manual_grading"), row
+        assert graded.graded[student], graded.logs[-3000:]
+        assert graded.scores[student] == 0, (student, graded.scores[student])
+        assert _auto(row) == 0, row
 
 
 def test_course_files_and_other_grades_are_untouched(graded):
@@ -321,6 +338,8 @@ def test_nothing_reached_the_network(graded):
 def test_no_hidden_test_shows_in_outputs_or_feedback(graded):
     assert graded.hidden, "the assignment should have hidden tests"
     assert graded.feedback, "feedback should have been generated"
+    for student in ("reference", "blank"):
+        assert any(k.startswith(f"feedback/{student}/") for k in graded.feedback), sorted(graded.feedback)
     texts = {**{f"autograded/{k}": v for k, v in graded.outputs.items()}, **graded.feedback}
     leaks = [(where, line) for where, text in texts.items() for line in graded.hidden
              if line in text]

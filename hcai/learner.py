@@ -196,9 +196,12 @@ def validate_notebook(path: Path, out=print) -> int:
         out(f"  ! {where} {_field(r, 'message', 'raised an error')}")
     earned = possible = 0.0
     failed = 0
+    # A failed test's result carries the points awarded (0); what it is worth is in the cell.
+    worth = {i: float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0) or 0)
+             for i, c in enumerate(nb.cells)}
     for r in tests:
         gid = _field(r, "grade_id", "?")
-        pts = float(_field(r, "points", 0) or 0)
+        pts = worth.get(int(_field(r, "index", -1)), float(_field(r, "points", 0) or 0))
         possible += pts
         label = f"{pts:g} point{'s' if pts != 1 else ''}"
         if _field(r, "passed"):

@@ -134,6 +134,9 @@ def test_validate_blank_notebook_fails(workspace):
     result = hcai("validate", str(workspace["dir"] / AID / f"{AID}.ipynb"))
     assert result.returncode == 1
     assert "not defined yet" in result.stdout
+    # Failed checks still count what they are worth, so the total says how far there is to go.
+    assert "\u2717 q4-tests (2 points)" in result.stdout
+    assert "0 of 7 points" in result.stdout
 
 
 def test_validate_rejects_a_missing_file(tmp_path):

@@ -169,8 +169,9 @@ def submission_notes(data: dict[str, Any], expected_grade_ids: list[str]) -> lis
         return notes
     missing = [g for g in expected_grade_ids if g not in present]
     if missing:
-        notes.append(f"graded cell(s) {', '.join(missing)} were deleted from the submission; "
-                     "nbgrader restored them from the gradebook and ran them")
+        # A relabelled cell also loses its grade_id, so "deleted" alone could be wrong.
+        notes.append(f"graded cell(s) {', '.join(missing)} were deleted, or their nbgrader metadata "
+                     "was changed, in the submission; they were restored from the gradebook and run")
     return notes
 
 

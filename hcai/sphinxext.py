@@ -163,7 +163,9 @@ class StudentNotebookDirective(SphinxDirective):
         para = nodes.paragraph(classes=["hcai-download"])
         para += nodes.Text("Download the student notebook: ")
         para += nodes.reference("", f"{aid}.ipynb", refuri=uri, classes=["download"])
-        para += nodes.Text(" (or get every assignment at once with `make lab`).")
+        para += nodes.Text(" (or get every assignment at once with ")
+        para += nodes.literal(text="make lab")
+        para += nodes.Text(").")
         return [para]
 
 

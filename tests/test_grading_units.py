@@ -288,6 +288,17 @@ def test_collect_from_an_lms_zip(released, tmp_path):
     assert stamp.startswith("2026-11-21 09:30:00")
     again = distribute.collect(A, str(released), from_zip=str(zpath), say=lambda _: None)
     assert sorted(again.unchanged) == ["ada", "ben"] and not again.added and not again.updated
+    assert not again.archived and not (released / "archive").exists()
+    # A later download replaces ada's notebook; the copy it replaces is kept, never lost.
+    newer = tmp_path / "newer.zip"
+    with zipfile.ZipFile(newer, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(f"submissions/ada/{A}.ipynb", (2026, 11, 22, 8, 0, 0)), nb_bytes + b" ")
+    third = distribute.collect(A, str(released), from_zip=str(newer), say=lambda _: None)
+    assert third.updated == ["ada"] and len(third.archived) == 1
+    kept = Path(third.archived[0])
+    assert kept.is_relative_to(released / "archive" / A / "ada")
+    assert (kept / f"{A}.ipynb").read_bytes() == nb_bytes
+    assert (released / "submitted" / "ada" / A / f"{A}.ipynb").read_bytes() == nb_bytes + b" "
 
 
 def test_collect_from_the_exchange(released):

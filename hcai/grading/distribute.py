@@ -128,6 +128,7 @@ class CollectResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)  # where replaced submissions were kept
 
 
 def collect(assignment: str, course_dir: str | None = None, *, from_zip: str | None = None,
@@ -215,6 +216,8 @@ def _collect_zip(course: Course, assignment: str, zip_path: Path, names: list[st
             _write_submission(course.root / "submitted" / student / assignment, files, student, out)
     say(f"Collected: {len(out.added)} new, {len(out.updated)} updated, {len(out.unchanged)} unchanged"
         + (f"; {len(out.skipped)} file(s) matched no student: {', '.join(out.skipped[:5])}" if out.skipped else "."))
+    if out.archived:
+        say(f"The {len(out.archived)} replaced submission(s) were kept in {course.root / 'archive' / assignment}.")
     return out
 
 
@@ -236,7 +239,14 @@ def _write_submission(folder: Path, files: dict[str, bytes], student: str, out: 
         return
     (out.updated if current is not None else out.added).append(student)
     if folder.is_dir():
-        shutil.rmtree(folder)
+        # Never lose a submission: an LMS download may be older or partial, so the copy it
+        # replaces moves to <course>/archive/<assignment>/<student>/<UTC time>/.
+        course_root, assignment = folder.parents[2], folder.name
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        dest = course_root / "archive" / assignment / student / stamp
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(folder), str(dest))
+        out.archived.append(str(dest))
     folder.mkdir(parents=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)

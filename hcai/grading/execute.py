@@ -28,6 +28,7 @@ import queue
 import re
 import secrets
 import shutil
+import signal
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -55,6 +56,10 @@ MAX_REPLY_CHARS = crossing.MAX_JSON_CHARS * 4 // 3 + 16
 INTERRUPT_GRACE = 3.0
 #: How long a fresh kernel has to answer.
 STARTUP_TIMEOUT = 60.0
+#: Milliseconds between attempts to reach a kernel's sockets that do not exist yet.
+RECONNECT_MS = 10
+#: Polling step while waiting for a kernel to start or to exit (seconds).
+_POLL = 0.02
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 
@@ -90,6 +95,9 @@ class CappedKernelClient(BlockingKernelClient):
         sock = self.context.socket(channel_socket_types[channel])
         sock.linger = 1000
         sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        # The client connects before the kernel has made its sockets; zmq's default 100 ms
+        # between connection attempts would be pure waiting on every kernel start.
+        sock.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
         if identity:
             sock.identity = identity
         sock.connect(url)
@@ -197,6 +205,59 @@ class _Outputs:
 # the learner's kernel
 
 
+def _wait_for_ready(kc: BlockingKernelClient, km: sandbox.SandboxKernelManager,
+                    timeout: float) -> None:
+    """Like ``kc.wait_for_ready``, minus its fixed sleeps.
+
+    jupyter_client ends every start with a 0.2 s silence on IOPub; here IOPub counts as
+    connected once any message arrives after the ``kernel_info_reply`` (the kernel's busy/idle
+    status for that request), and stale messages need no flushing: every reader below
+    matches replies and outputs to its own request's ``msg_id``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        resend = min(deadline, time.monotonic() + 1.0)
+        reply = None
+        while reply is None and time.monotonic() < resend:
+            try:
+                msg = kc.get_shell_msg(timeout=_POLL * 5)
+            except queue.Empty:
+                if not km.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info") from None
+                continue
+            if msg.get("msg_type") == "kernel_info_reply":
+                reply = msg
+        if reply is not None:
+            try:
+                kc.get_iopub_msg(timeout=0.2)
+            except queue.Empty:
+                pass  # IOPub not connected yet: ask again, as jupyter_client does
+            else:
+                kc._handle_kernel_info_reply(reply)
+                return
+        if not km.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
+def _kill_now(km: sandbox.SandboxKernelManager) -> None:
+    """SIGKILL the kernel's process group and reap it without jupyter_client's 0.1 s polls."""
+    process = getattr(km.provisioner, "process", None)
+    if process is None:
+        return
+    pgid = getattr(km.provisioner, "pgid", None)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        # never our own group (the grading worker's): then the kernel process alone
+        if pgid and pgid != os.getpgid(0):
+            os.killpg(pgid, signal.SIGKILL)
+        else:
+            process.kill()
+    with contextlib.suppress(Exception):
+        process.wait(timeout=5)
+
+
 class KernelGone(RuntimeError):
     """The learner's kernel died or was killed."""
 
@@ -254,7 +315,7 @@ class LearnerKernel:
             kc = km.client()
             kc.start_channels()
             self.kc = kc
-            kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            _wait_for_ready(kc, km, STARTUP_TIMEOUT)
         except Exception as exc:  # noqa: BLE001 -- e.g. a submission too big for the tmpfs
             self._mark_dead(f"the kernel did not start ({type(exc).__name__}: {exc})")
 
@@ -263,6 +324,7 @@ class LearnerKernel:
             if self.kc is not None:
                 self.kc.stop_channels()
             if self.km is not None and self.km.has_kernel:
+                _kill_now(self.km)
                 self.km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 -- cleanup must not hide the grade
             log.debug("kernel shutdown failed", exc_info=True)

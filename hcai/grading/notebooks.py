@@ -113,13 +113,20 @@ def _common_checks(name: str, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def check_source(path: Path) -> list[Problem]:
-    """Problems in an instructor's source notebook."""
+def _read_and_check(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The notebook's JSON (None when unreadable) and the problems every notebook can have."""
     try:
         data = read_raw(path)
     except UnreadableNotebook as exc:
-        return [Problem(path.name, "", str(exc))]
-    problems = _common_checks(path.name, data)
+        return None, [Problem(path.name, "", str(exc))]
+    return data, _common_checks(path.name, data)
+
+
+def check_source(path: Path) -> list[Problem]:
+    """Problems in an instructor's source notebook."""
+    data, problems = _read_and_check(path)
+    if data is None:
+        return problems
     for index, cell in enumerate(data["cells"]):
         src, meta = _source(cell), _nbgrader(cell)
         if any(m in src for m in SOLUTION_MARKERS) and not meta.get("solution"):
@@ -140,11 +147,9 @@ def check_source(path: Path) -> list[Problem]:
 
 def check_release(path: Path) -> list[Problem]:
     """Problems in a generated student version: anything that gives answers away."""
-    try:
-        data = read_raw(path)
-    except UnreadableNotebook as exc:
-        return [Problem(path.name, "", str(exc))]
-    problems = _common_checks(path.name, data)
+    data, problems = _read_and_check(path)
+    if data is None:
+        return problems
     for index, cell in enumerate(data["cells"]):
         src = _source(cell)
         for marker in (*SOLUTION_MARKERS, *HIDDEN_MARKERS, *MARK_SCHEME_MARKERS):

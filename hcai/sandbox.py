@@ -13,9 +13,10 @@ Layers, from the outside in:
 2. a tiny pre-exec step (:data:`_PRE_EXEC`, run with ``python -I``) that copies the submission
    into the tmpfs working folder and sets ``setrlimit`` limits (CPU seconds, address space,
    file size, processes, open files, no core dumps);
-3. when the grader runs as root, ``setpriv`` drops to uid/gid 65534 with no capabilities and
-   ``no_new_privs`` -- ``RLIMIT_NPROC`` is never enforced for uid 0, so a root kernel could
-   fork without bound. As an ordinary user, bwrap's own user namespace does the same job
+3. when the grader runs as root, ``setpriv`` drops to a fresh, unused uid/gid for this one
+   kernel with no capabilities and ``no_new_privs`` -- ``RLIMIT_NPROC`` is never enforced for
+   uid 0, so a root kernel could fork without bound, and it counts a uid's processes
+   machine-wide, so kernels graded side by side must not share one. As an ordinary user, bwrap's own user namespace does the same job
    (``--unshare-user --uid 65534 --disable-userns``).
 
 See ``SECURITY.md`` for what this does and does not defend against.
@@ -25,19 +26,24 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import stat
 import sys
 import sysconfig
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 
-#: uid/gid the kernel runs as (the conventional ``nobody``).
+#: uid/gid the kernel runs as inside a user namespace (the conventional ``nobody``).
 SANDBOX_UID = 65534
+#: When the grader is root, each kernel gets its own unused uid from this range instead:
+#: ``RLIMIT_NPROC`` counts every process of a uid machine-wide, so a shared uid would let one
+#: submission's fork bomb stop another submission's kernel (graded at the same time) from starting.
+SANDBOX_UID_RANGE = (1_000_000, 2_000_000_000)
 #: Where the learner's working folder appears inside the sandbox.
 SANDBOX_HOME = "/home/learner"
 SANDBOX_WORK = f"{SANDBOX_HOME}/work"
@@ -139,6 +145,29 @@ class SandboxLayout:
     input_dir: Path  # host folder bound read-only: the scratch copy of the submission
     repo_root: Path
     readonly: list[Path]  # further host paths bound read-only at the same place
+    uid: int = field(default_factory=lambda: fresh_uid())  # used when the grader is root
+
+
+def fresh_uid() -> int:
+    """An unused uid for one kernel (no passwd entry, no files, no other processes)."""
+    low, high = SANDBOX_UID_RANGE
+    while True:
+        uid = low + secrets.randbelow(high - low)
+        if not _uid_has_processes(uid):
+            return uid
+
+
+def _uid_has_processes(uid: int) -> bool:
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("Uid:"):
+                    if str(uid) in line.split()[1:]:
+                        return True
+                    break
+        except OSError:
+            continue
+    return False
 
 
 def default_readonly(repo_root: Path) -> list[Path]:
@@ -209,7 +238,7 @@ def bwrap_argv(command: list[str], layout: SandboxLayout, limits: Limits) -> lis
     as_root = os.geteuid() == 0
     args = [bwrap]
     if as_root:
-        # bwrap keeps root's capabilities; setpriv below drops to SANDBOX_UID before the kernel.
+        # bwrap keeps root's capabilities; setpriv below drops to layout.uid before the kernel.
         pass
     else:
         args += ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
@@ -248,13 +277,13 @@ def bwrap_argv(command: list[str], layout: SandboxLayout, limits: Limits) -> lis
     inner = list(command)
     if as_root:
         setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
-        inner = [setpriv, f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
+        inner = [setpriv, f"--reuid={layout.uid}", f"--regid={layout.uid}", "--clear-groups",
                  "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", *inner]
     cfg = {
         "input": SANDBOX_INPUT,
         "work": SANDBOX_WORK,
         "home": SANDBOX_HOME,
-        "uid": SANDBOX_UID if as_root else None,
+        "uid": layout.uid if as_root else None,
         "rlimits": limits.rlimits(),
         "argv": inner,
     }
@@ -328,8 +357,8 @@ class SandboxKernelManager(KernelManager):
         """Write the connection file now and let the sandbox user read it and make sockets."""
         self.write_connection_file()
         if self._layout is not None and os.geteuid() == 0:
-            os.chown(self._layout.run_dir, SANDBOX_UID, SANDBOX_UID)
-            os.chown(self.connection_file, SANDBOX_UID, SANDBOX_UID)
+            os.chown(self._layout.run_dir, self._layout.uid, self._layout.uid)
+            os.chown(self.connection_file, self._layout.uid, self._layout.uid)
 
 
 def kernel_extra_args() -> list[str]:

@@ -103,6 +103,24 @@ class CappedKernelClient(BlockingKernelClient):
         sock.connect(url)
         return sock
 
+    # A message that fails its signature check or cannot be parsed (a learner can write to the
+    # kernel's sockets; an oversized message is cut off by MAXMSGSIZE) is dropped like any other
+    # message that is not the reply being waited for: it must never stop the grading run.
+    def get_shell_msg(self, *args: Any, **kwargs: Any) -> dict:
+        return _or_dropped(super().get_shell_msg, *args, **kwargs)
+
+    def get_iopub_msg(self, *args: Any, **kwargs: Any) -> dict:
+        return _or_dropped(super().get_iopub_msg, *args, **kwargs)
+
+
+def _or_dropped(receive: Any, *args: Any, **kwargs: Any) -> dict:
+    """``receive()``, or an empty message when what arrived was not a valid Jupyter message."""
+    try:
+        return receive(*args, **kwargs)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        log.debug("dropped an invalid kernel message", exc_info=True)
+        return {}
+
 
 # --------------------------------------------------------------------------------------------
 # outputs

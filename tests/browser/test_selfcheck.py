@@ -1,6 +1,7 @@
 """Self-check questions in the built book (hcai/selfcheck.py, book/selfchecks/*.yml): every file
 reaches its page, each kind of question can be answered with the keyboard alone and announces
-its feedback, the answers are reachable without JavaScript, and axe finds nothing serious."""
+its feedback, the answers are reachable without JavaScript, and axe finds nothing serious; and,
+for the same no-code path, the worked notebooks' code is folded with a keyboard-operable toggle."""
 
 from __future__ import annotations
 
@@ -142,3 +143,27 @@ def test_axe_clean_with_feedback_and_answers_open(open_page, axe_source: Path) -
     page.wait_for_timeout(200)
     blocking = axe_violations(page, axe_source)
     assert blocking == [], f"{PAGE}: axe violations:\n  " + "\n  ".join(blocking)
+
+
+def test_notebook_code_is_folded_and_opens_by_keyboard(open_page, notebook_page: str) -> None:
+    """The no-code path through the worked notebooks: every code cell's source is folded on load
+    (its outputs and figures stay visible), and its toggle, named by its visible text, opens with
+    Enter."""
+    page = open_page(notebook_page).page
+    cells = page.locator("div.cell")
+    folded = page.locator("div.cell.tag_hide-input > details.hide")
+    assert cells.count() > 0 and folded.count() == cells.count(), \
+        f"{notebook_page}: {folded.count()} of {cells.count()} code cells folded"
+    assert not page.locator("div.cell .cell_input").first.is_visible()
+    figures = page.locator("div.cell .cell_output img")
+    assert all(figures.nth(i).is_visible() for i in range(figures.count()))
+    summary = folded.first.locator("summary")
+    visible = summary.inner_text().strip()
+    assert visible == "Show code cell source", visible
+    label = summary.get_attribute("aria-label")
+    assert label is None or visible.lower() in label.lower(), f"name {label!r} hides {visible!r}"
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert folded.first.evaluate("d => d.open")
+    assert page.locator("div.cell .cell_input").first.is_visible()
+    assert summary.inner_text().strip() == "Hide code cell source"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hcai.paths import BOOK_DIR as BOOK, NOTEBOOKS_DIR, ROOT
+from hcai.paths import BOOK_DIR as BOOK
+from hcai.paths import NOTEBOOKS_DIR, ROOT
 
 CHAPTERS = sorted(BOOK.glob("0[1-5]-*.md"))
 CITE = re.compile(r"\{cite:[pt]\}`([^`]+)`")

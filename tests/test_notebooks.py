@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from markdown_it import MarkdownIt
 from jupyter_client import KernelManager
+from markdown_it import MarkdownIt
 from nbclient import NotebookClient
 
 from hcai import paths
@@ -181,6 +181,7 @@ def test_fda_device_total_is_1524(runs) -> None:
 def test_fda_alt_text_states_the_data() -> None:
     """The alt text is static; recount from the file so a new snapshot cannot leave it stale."""
     import pandas as pd
+
     from hcai import data
 
     devices = data.load("fda_ai_enabled_devices")
@@ -241,6 +242,7 @@ def test_credentials_alt_text_states_the_data() -> None:
 
 def test_timeline_alt_text_states_the_data() -> None:
     import pandas as pd
+
     from hcai import data
 
     events = data.load("regulatory_timeline").merge(

@@ -15,10 +15,12 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 #: ``(student, kind)``: kind is "grade" (autograde then feedback) or "feedback".
 Task = tuple[str, str]
@@ -27,7 +29,7 @@ Handler = Callable[[Any, str, str], dict[str, Any]]
 
 @dataclass
 class _Worker:
-    process: multiprocessing.Process
+    process: BaseProcess
     conn: Connection
     task: Task | None = None
     started: float = 0.0
@@ -41,8 +43,8 @@ def _worker_main(conn: Connection, setup: Callable[[], Any], handler: Handler, l
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 -- for the process's life
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     try:
         context = setup()
     except BaseException:  # noqa: BLE001 -- report it; the parent decides
@@ -77,8 +79,8 @@ class GradingPool:
         self.time_limit = time_limit
         self.on_done = on_done
         # fork: workers inherit the already-imported nbgrader, so they start in milliseconds.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._ctx = multiprocessing.get_context(method)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         self._count = 0
 
     def _start(self) -> _Worker:
@@ -94,6 +96,8 @@ class GradingPool:
     @staticmethod
     def _kill(worker: _Worker) -> None:
         try:
+            if worker.process.pid is None:  # never started
+                raise ProcessLookupError
             os.killpg(worker.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             # killed before it made its own process group: stop the process itself

@@ -20,6 +20,7 @@ import math
 import os
 import statistics
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,10 +91,13 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     """``(title, alt text, data URI)`` for each figure."""
     import matplotlib
     matplotlib.use("Agg")
+    return [_score_figure(outcomes, max_score), _item_figure(stats), _status_figure(outcomes)]
+
+
+def _score_figure(outcomes: list[Outcome], max_score: float) -> tuple[str, str, str]:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    figures = []
     final = [o.score for o in outcomes if o.status == Status.GRADED and o.score is not None]
     partial = [o.auto_score for o in outcomes
                if o.status == Status.NEEDS_MANUAL_GRADING and o.auto_score is not None]
@@ -117,8 +121,13 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     med = f"median final score {statistics.median(final):g} of {max_score:g}" if final else "no final scores yet"
     alt = (f"Histogram of scores: {len(final)} graded submission(s), {len(partial)} awaiting manual grading "
            f"shown by their autograded part; {med}.")
-    figures.append(("Score distribution", alt, _png(fig)))
+    figure = ("Score distribution", alt, _png(fig))
     plt.close(fig)
+    return figure
+
+
+def _item_figure(stats: list[ItemStats]) -> tuple[str, str, str]:
+    import matplotlib.pyplot as plt
 
     names = [s.grade_id for s in stats]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -138,8 +147,14 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     parts = [f"{s.grade_id}: mean {_fmt(s.mean_fraction, pct=True)}, discrimination {_fmt(s.discrimination)}"
              for s in stats]
     alt = "Two bar charts, one bar per graded item. " + "; ".join(parts) + "."
-    figures.append(("Per-question mean and discrimination", alt, _png(fig)))
+    figure = ("Per-question mean and discrimination", alt, _png(fig))
     plt.close(fig)
+    return figure
+
+
+def _status_figure(outcomes: list[Outcome]) -> tuple[str, str, str]:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     counts = count_statuses(outcomes)
     fig, ax = plt.subplots(figsize=(6.4, 2.6))
@@ -150,9 +165,9 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Submission status")
     alt = "Bar chart of students by status: " + ", ".join(f"{k.label} {v}" for k, v in counts.items()) + "."
-    figures.append(("Submission status", alt, _png(fig)))
+    figure = ("Submission status", alt, _png(fig))
     plt.close(fig)
-    return figures
+    return figure
 
 
 def _fmt(value: float | None, pct: bool = False) -> str:
@@ -179,26 +194,7 @@ figure{margin:1.5rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem
 """
 
 
-def report(assignment: str, course_dir: str | None = None, say: Printer | None = None) -> tuple[Path, Path]:
-    """Write ``reports/<A>-report.html`` and ``reports/<A>-items.csv``; return both paths."""
-    say = say or printer()
-    course = Course.open(course_dir)
-    course.require_assignment(assignment)
-    state = GradingState(course.root, assignment)
-    if not state.students:
-        raise WorkflowError(f"{assignment} has not been graded yet; run `grade {assignment}` first.")
-    say(f"Reporting on {assignment} ...")
-    roster = [r["student_id"] for r in read_roster(course.root)]
-    students = sorted(set(roster) | set(state.students))
-    outcomes = compute_outcomes(course, assignment, students, state, course.cell_timeout)
-    with course.gradebook() as gb:
-        info = scores.assignment_items(gb, assignment)
-    max_score, due = info.max_score, info.due
-    stats = item_statistics(outcomes, info.items)
-
-    out_dir = course.root / "reports"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    items_csv = out_dir / f"{assignment}-items.csv"
+def _write_items_csv(items_csv: Path, stats: list[ItemStats]) -> Path:
     with items_csv.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["grade_id", "kind", "max_points", "n", "mean", "mean_fraction", "discrimination",
@@ -209,7 +205,12 @@ def report(assignment: str, course_dir: str | None = None, say: Printer | None =
                              "" if s.mean_fraction is None else f"{s.mean_fraction:.3f}",
                              "" if s.discrimination is None else f"{s.discrimination:.3f}",
                              "" if s.upper_lower is None else f"{s.upper_lower:.3f}"])
+    return items_csv
 
+
+def _html(assignment: str, outcomes: list[Outcome], stats: list[ItemStats], max_score: float,
+          due: datetime | None) -> list[str]:
+    """The report page's HTML, as lines."""
     figures = _figures(outcomes, stats, max_score)
     problems = [[o.student_id, str(o.status), o.reason] for o in outcomes
                 if o.status in (Status.ERROR, Status.MISSING)]
@@ -241,6 +242,30 @@ def report(assignment: str, course_dir: str | None = None, say: Printer | None =
     parts.append("<h2>Late submissions</h2>")
     parts.append(_table(["student", "submitted", "late by", "status"], late, "Late submissions"))
     parts.append("</main></body></html>")
+    return parts
+
+
+def report(assignment: str, course_dir: str | None = None, say: Printer | None = None) -> tuple[Path, Path]:
+    """Write ``reports/<A>-report.html`` and ``reports/<A>-items.csv``; return both paths."""
+    say = say or printer()
+    course = Course.open(course_dir)
+    course.require_assignment(assignment)
+    state = GradingState(course.root, assignment)
+    if not state.students:
+        raise WorkflowError(f"{assignment} has not been graded yet; run `grade {assignment}` first.")
+    say(f"Reporting on {assignment} ...")
+    roster = [r["student_id"] for r in read_roster(course.root)]
+    students = sorted(set(roster) | set(state.students))
+    outcomes = compute_outcomes(course, assignment, students, state, course.cell_timeout)
+    with course.gradebook() as gb:
+        info = scores.assignment_items(gb, assignment)
+    max_score, due = info.max_score, info.due
+    stats = item_statistics(outcomes, info.items)
+
+    out_dir = course.root / "reports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items_csv = _write_items_csv(out_dir / f"{assignment}-items.csv", stats)
+    parts = _html(assignment, outcomes, stats, max_score, due)
     report_html = out_dir / f"{assignment}-report.html"
     tmp = report_html.with_suffix(".tmp")
     tmp.write_text("\n".join(parts), encoding="utf-8")

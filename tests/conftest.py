@@ -7,8 +7,8 @@ Tiers (markers registered in pyproject.toml):
 * ``browser`` -- drives the built book in headless Chromium (needs ``make book`` first).
 
 ``make test-fast`` runs ``-m "not kernel and not slow and not browser"``. So that the fast tier
-stays honest, a test without the ``kernel`` marker that starts a kernel fails at once
-(:func:`_no_kernel_unless_marked`).
+stays honest, a test without the ``kernel`` marker that starts a kernel (in a fixture of any
+scope too) fails at once (:func:`_refuse_unmarked_kernels`).
 
 Test helpers live in ``tests/fixtures/`` (a package: ``from fixtures.grading import fabricate``;
 ``tests/`` is on ``sys.path`` through pytest's ``pythonpath`` setting), never behind
@@ -19,20 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fixtures.grading import fabricate
 
-#: Tiers of modules whose own files do not declare ``pytestmark`` yet (other lanes' files,
-#: issue 11). A module listed here gets these markers on every test; move them into the
-#: module as ``pytestmark`` when it is next edited, and drop the entry.
+#: Tiers of modules (``file.py``) or tests (``file.py::test_name``) whose own files do not
+#: declare them yet (other lanes' files, issue 11). Move them into the module as
+#: ``pytestmark`` / ``@pytest.mark...`` when it is next edited, and drop the entry.
 MODULE_TIERS: dict[str, tuple[str, ...]] = {
     "test_adversarial.py": ("kernel", "slow"),
     "test_assignments.py": ("kernel", "slow"),
     "test_learner.py": ("kernel", "slow"),
     "test_sandbox.py": ("kernel", "slow"),
     "test_sanitize.py": ("kernel",),
+    "test_verdict.py::test_big_and_deep_values_are_capped": ("slow",),
 }
 
 #: Environment variables that point grading at another course's exchange or config.
@@ -41,24 +43,47 @@ COURSE_ENV = ("HCAI_EXCHANGE", "HCAI_NBGRADER_EXTRA_CONFIG")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        for name in MODULE_TIERS.get(item.path.name, ()):
+        test = item.path.name + "::" + getattr(item, "originalname", item.name)
+        for name in MODULE_TIERS.get(item.path.name, ()) + MODULE_TIERS.get(test, ()):
             item.add_marker(getattr(pytest.mark, name))
 
 
-@pytest.fixture(autouse=True)
-def _no_kernel_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+#: The test being set up or run, when it is not marked ``kernel`` (kernels are refused).
+_unmarked: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _refuse_unmarked_kernels()
+
+
+def _refuse_unmarked_kernels() -> None:
     """Fail a test that launches a kernel without the ``kernel`` marker (the fast tier has none).
 
     Every kernel jupyter_client starts in this process, or in a worker forked from it, goes
     through its provisioner's ``launch_kernel``; kernels started by a subprocess are not seen.
+    The check is installed once and consults :data:`_unmarked`, which
+    :func:`pytest_runtest_setup` sets before any fixture (of any scope) of the test runs.
     """
-    if request.node.get_closest_marker("kernel"):
-        return
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-    async def refuse(self: LocalProvisioner, cmd: list[str], **kwargs: object) -> None:
-        raise AssertionError(f"{request.node.nodeid} starts a kernel: mark it `kernel` (fast tier runs none)")
-    monkeypatch.setattr(LocalProvisioner, "launch_kernel", refuse)
+    launch = LocalProvisioner.launch_kernel
+
+    async def guarded(self: LocalProvisioner, cmd: list[str], **kwargs: Any) -> Any:
+        if _unmarked:
+            raise AssertionError(f"{_unmarked[0]} starts a kernel: mark it `kernel` (the fast tier runs none)")
+        return await launch(self, cmd, **kwargs)
+    LocalProvisioner.launch_kernel = guarded  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _unmarked.clear()
+    if not item.get_closest_marker("kernel"):
+        _unmarked.append(item.nodeid)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _unmarked.clear()  # module fixtures finishing after the last unmarked test may stop kernels
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ SHOW = ("from nbgrader.apps.nbgraderapp import NbGraderApp\n"
         "print(app.config.Autograde.autograde_preprocessors[0])\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["", "assignments"])
 def test_nbgrader_finds_the_course_from_root_and_assignments(where):
     out = subprocess.run([sys.executable, "-c", SHOW], cwd=paths.ROOT / where, capture_output=True,
@@ -46,6 +47,7 @@ def test_nbgrader_finds_the_course_from_root_and_assignments(where):
     assert out[2] == "hcai.grading.execute.TrustedExecute"
 
 
+@pytest.mark.slow
 def test_nbgrader_cli_makes_no_stray_gradebook(tmp_path):
     # A copy of the repository layout: the root config loads the one in assignments/.
     repo = tmp_path / "repo"
@@ -240,6 +242,7 @@ def released(tmp_path_factory, module_course_env):
     return course
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_release_is_idempotent_and_sets_the_due_date(released):
     from nbgrader.api import Gradebook
 
@@ -261,6 +264,7 @@ def test_release_refuses_a_source_that_leaks_answers(fresh_course):
     assert not (course / "release").exists() and not (course / "lms").exists()
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_collect_from_an_lms_zip(released, tmp_path):
     (released / "students.csv").write_text("student_id,lms_user_id\nada,1001\nben,1002\n", encoding="utf-8")
     nb_bytes = (released / "release" / A / f"{A}.ipynb").read_bytes()
@@ -291,6 +295,7 @@ def test_collect_from_an_lms_zip(released, tmp_path):
     assert (released / "submitted" / "ada" / A / f"{A}.ipynb").read_bytes() == nb_bytes + b" "
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_collect_from_the_exchange(released):
     inbound = released / "exchange" / "hcai" / "inbound" / f"cat+{A}+2026-11-20 15:00:00.000000 UTC+x1"
     inbound.mkdir(parents=True)

@@ -1,0 +1,98 @@
+"""Load the course's nbgrader configuration for any course folder.
+
+The grading commands never rely on nbgrader finding a config file in the working
+directory: they load ``<course>/nbgrader_config.py`` (or the repository's, when a course
+copy has none) and then pin every path to the course folder they were given.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from hcai import paths
+
+CONFIG_NAME = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """The course folder or its configuration cannot be used (exit code 2)."""
+
+
+def ensure_tool_path() -> None:
+    """Put this interpreter's ``bin`` first on PATH.
+
+    nbgrader builds a new gradebook by running the ``alembic`` executable; without the
+    venv on PATH the database is left half-built. Kernels started later inherit it too.
+    """
+    bindir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if not parts or parts[0] != bindir:
+        os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in parts if p != bindir]])
+
+
+def course_root(course_dir: str | os.PathLike | None) -> Path:
+    """The absolute course folder (default: the repository's ``assignments/``)."""
+    root = Path(course_dir) if course_dir else paths.ASSIGNMENTS_DIR
+    root = root.expanduser().resolve()
+    if not (root / "source").is_dir():
+        raise CourseError(f"{root} is not a course folder (it has no source/ folder).")
+    return root
+
+
+def load_config(course_dir: str | os.PathLike | None = None, *,
+                overrides: dict[str, dict[str, Any]] | None = None) -> Config:
+    """The course's nbgrader ``Config`` with its root pinned to ``course_dir``.
+
+    ``overrides`` is ``{"Section": {"trait": value}}`` applied last (command-line options).
+    """
+    ensure_tool_path()
+    root = course_root(course_dir)
+    config_file = root / CONFIG_NAME
+    if not config_file.is_file():
+        config_file = paths.ASSIGNMENTS_DIR / CONFIG_NAME
+    if not config_file.is_file():
+        raise CourseError(f"No {CONFIG_NAME} in {root} or {paths.ASSIGNMENTS_DIR}.")
+    try:
+        loader = PyFileConfigLoader(config_file.name, path=str(config_file.parent))
+        cfg = loader.load_config()
+    except Exception as exc:  # a broken config must stop the run, not fall back to defaults
+        raise CourseError(f"Could not load {config_file}: {exc}") from exc
+
+    # The config file builds paths from its own location; a course copy (tests, `check`)
+    # needs them from the copy's location instead.
+    cfg.CourseDirectory.root = str(root)
+    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=30"
+    if not os.environ.get("HCAI_EXCHANGE"):
+        cfg.Exchange.root = str(root / "exchange")
+    cfg.NbGraderAPI.log_level = "INFO"
+    for section, values in (overrides or {}).items():
+        for key, value in values.items():
+            cfg[section][key] = value
+    return cfg
+
+
+def make_api(cfg: Config):
+    """An ``NbGraderAPI`` bound to ``cfg`` (imported late: nbgrader is slow to import)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)
+
+
+def ensure_gradebook(cfg: Config) -> None:
+    """Create the gradebook (and its schema) if it does not exist yet."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id):
+        pass
+
+
+__all__ = ["CONFIG_NAME", "CourseError", "course_root", "ensure_gradebook", "ensure_tool_path",
+           "load_config", "make_api"]

@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${1:-$(command -v python3.11 || command -v python3)}
 TMP=$(mktemp -d /tmp/hcai-install.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# setuptools builds in ./build; remove it afterwards unless it was there before.
+KEEP_BUILD=$([ -e build ] && echo 1 || echo 0)
+trap 'rm -rf "$TMP"; [ "$KEEP_BUILD" = 1 ] || rm -rf build' EXIT
 "$PY" -m venv "$TMP/venv"
 V="$TMP/venv/bin"
 "$V/python" -m pip install --quiet -c requirements.lock .

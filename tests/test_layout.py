@@ -14,7 +14,12 @@ blocks count too); nothing is imported or run.
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
+import tomllib
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -232,3 +237,65 @@ def test_checks_catch_each_kind_of_violation():
     assert private_import_problems(_tree("from hcai.grading.course import _tail\n"), "hcai.x")
     assert not private_import_problems(_tree("from hcai.grading.console import tail as _tail\n"), "hcai.x")
     assert not private_import_problems(_tree("from os import _exit\n"), "hcai.x")
+
+
+# --- declared dependencies ----------------------------------------------------------------
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared() -> tuple[set[str], set[str]]:
+    """``(core, extras)`` distribution names from pyproject.toml."""
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    def names(reqs: list[str]) -> set[str]:
+        return {_norm(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]) for r in reqs}
+    extras = set().union(*(names(v) for v in project.get("optional-dependencies", {}).values()))
+    return names(project.get("dependencies", [])), extras
+
+
+def _third_party_imports() -> dict[str, str]:
+    """``{top-level module: first file importing it}`` for every non-stdlib, non-hcai import."""
+    found: dict[str, str] = {}
+    for path in _sources(PACKAGE):
+        tree, _ = _parse(path)
+        for imp in imports_of(tree, module_name(path), path.name == "__init__.py"):
+            top = imp.target.split(".")[0]
+            if top and top != "hcai" and top not in sys.stdlib_module_names:
+                found.setdefault(top, path.relative_to(paths.ROOT).as_posix())
+    return found
+
+
+def test_every_imported_library_is_declared_in_pyproject():
+    core, extras = _declared()
+    providers = metadata.packages_distributions()
+    missing = {module: where for module, where in _third_party_imports().items()
+               if not {_norm(d) for d in providers.get(module, [module])} & (core | extras)}
+    assert not missing, f"imported but not declared in pyproject.toml dependencies or extras: {missing}"
+
+
+BLOCK = """
+import importlib.abc, sys
+BLOCKED = set(sys.argv[1].split(","))
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"{name} is not in the core install")
+sys.meta_path.insert(0, Block())
+sys.argv = ["hcai", *sys.argv[2:]]
+import runpy
+runpy.run_module("hcai", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("command", [["--help"], ["data", "validate"], ["data", "list"]])
+def test_core_commands_run_without_the_extras(command: list[str]):
+    """What ``pip install .`` (no extras) promises, with every extra-only library made unimportable."""
+    core, extras = _declared()
+    providers = metadata.packages_distributions()
+    only_extras = {module for module, dists in providers.items()
+                   if {_norm(d) for d in dists} & (extras - core)}
+    out = subprocess.run([sys.executable, "-c", BLOCK, ",".join(sorted(only_extras)), *command],
+                         capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "nbgrader" in only_extras and "pandas" not in only_extras

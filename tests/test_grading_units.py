@@ -458,13 +458,13 @@ def test_each_kind_of_grading_input_changes_the_fingerprint(inputs, change, monk
 
 
 @pytest.mark.parametrize("change", ["book page", "book extension", "learner command", "report",
-                                    "cli", "bytecode cache"])
+                                    "cli", "status logic", "bytecode cache"])
 def test_unrelated_changes_leave_the_fingerprint_alone(inputs, change):
     package, fp = inputs["package"], inputs["fp"]
     before = fp()
     target = {"book page": inputs["book"] / "00-intro.md", "book extension": package / "sphinxext.py",
               "learner command": package / "learner.py", "report": package / "grading" / "report.py",
-              "cli": package / "grading" / "cli.py",
+              "cli": package / "grading" / "cli.py", "status logic": package / "grading" / "outcome.py",
               "bytecode cache": package / "grading" / "__pycache__" / "x.cpython-311.pyc"}[change]
     _touch(target)
     assert fp() == before, change

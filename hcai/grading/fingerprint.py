@@ -12,7 +12,8 @@ A submission is regraded when its own bytes or this fingerprint change, and only
   file regrades every assignment. Data changes are rare; a stale grade is worse;
 * every Python file of the ``hcai`` package except :data:`NOT_GRADING_CODE`, the modules
   that never run while a submission is autograded (the book extension, learner commands,
-  reports, exports, release and collect). A new module counts until it is listed there,
+  reports, exports, release and collect) or only read its results afresh on every run
+  (statuses, gradebook reads). A new module counts until it is listed there,
   so a new engine or judge file can only cause a regrade too many, never a stale grade;
 * the versions of Python and of the libraries that execute and score notebooks.
 
@@ -40,6 +41,8 @@ NOT_GRADING_CODE = frozenset({
     "__main__.py", "sphinxext.py", "learner.py",
     "grading/cli.py", "grading/report.py", "grading/export.py", "grading/distribute.py",
     "grading/preflight.py", "grading/console.py",
+    # read after autograding, on every run: a change shows at once without regrading
+    "grading/outcome.py", "grading/scores.py",
 })
 
 #: Libraries whose version can change how a notebook runs or scores.

@@ -12,7 +12,7 @@ ARGS ?=
 BOOK_ENV = IPYTHONDIR="$(abspath _build/ipython)" PATH="$(abspath $(BIN)):$$PATH"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate
+.PHONY: help setup system book book-all lint test test-fast lab clean lock release collect grade report check validate
 
 help: ## list the targets
 	@grep -E '^[a-z -]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -54,11 +54,15 @@ book-single: setup ## printable one-page edition: _build/singlehtml/index.html (
 	root=$$(sed -n 's/^root: *//p' _toc.yml); cd _build/singlehtml && \
 	  sed "s#href=\"$$root.html\##href=\"\##g" "$$root.html" > index.html && rm "$$root.html"
 
-test: setup system node_modules/.installed book ## run every test (builds the book first; browser tests read it)
+lint: setup ## ruff on hcai/ and tests/, mypy on hcai/ (both must be clean)
+	$(BIN)/ruff check hcai tests
+	$(BIN)/mypy
+
+test: lint system node_modules/.installed book ## lint, then every test (builds the book first; browser tests read it)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
-test-fast: setup ## run the tests that need no browser
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -m "not browser"
+test-fast: lint ## lint, then the tests that start no kernel, browser or grading run (< 2 min)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -m "not kernel and not slow and not browser"
 
 lab: setup ## open JupyterLab on your learner workspace (student versions of the assignments)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai workspace

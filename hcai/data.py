@@ -20,6 +20,9 @@ Typical use::
     from hcai import data
     creds = data.load("credentials")          # typed DataFrame, or DataError
     data.validate_all()                       # {"credentials": [], ...}
+
+Size: one Table Schema reader and validator (about 460 lines). Each check is a short method of
+``_Table``; split across modules they would share every private helper and the error format.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -189,7 +193,7 @@ class _Table:
             raise DataError(f"{self.display}: cannot be read as CSV ({str(exc).strip()})") from None
 
     # -- helpers
-    def _cell_problem(self, col: str, mask: pd.Series, describe: Callable[[str], str]) -> list[str]:
+    def _cell_problem(self, col: str, mask: pd.Series, describe: Callable[[Any], str]) -> list[str]:
         """One message for all rows where ``mask`` holds: the first value described, the rest counted."""
         rows = (mask[mask].index + 2).tolist()
         if not rows:
@@ -206,7 +210,8 @@ class _Table:
         names = [f["name"] for f in self.fields]
         for col in self.raw.columns:
             if col not in names:
-                problems.append(f"{self.display}: unexpected column '{col}' (the schema's columns are: {', '.join(names)})")
+                problems.append(f"{self.display}: unexpected column '{col}' "
+                                f"(the schema's columns are: {', '.join(names)})")
         for field in self.fields:
             if field["name"] not in self.raw.columns:
                 problems.append(f"{self.display}, column '{field['name']}': column is missing")
@@ -233,7 +238,8 @@ class _Table:
             out += self._cell_problem(col, bad, lambda v: f"'{v}' is not a whole number")
             if "minimum" in con:
                 nums = pd.to_numeric(values.where(present & ~bad), errors="coerce")
-                out += self._cell_problem(col, nums < con["minimum"], lambda v: f"{v} is below the minimum {con['minimum']}")
+                out += self._cell_problem(col, nums < con["minimum"],
+                                          lambda v: f"{v} is below the minimum {con['minimum']}")
         elif kind == "number":
             nums = pd.to_numeric(values.where(present), errors="coerce")
             out += self._cell_problem(col, present & nums.isna(), lambda v: f"'{v}' is not a number")
@@ -247,7 +253,8 @@ class _Table:
             bad = present & parsed.isna()
             if fmt == "%Y-%m-%d":  # strptime accepts "2024-1-2"; the course's dates are zero-padded
                 bad |= present & ~values.str.fullmatch(_ISO_DATE.pattern)
-            shown = "YYYY-MM-DD" if fmt == "%Y-%m-%d" else fmt.replace("%m", "MM").replace("%d", "DD").replace("%Y", "YYYY")
+            shown = "YYYY-MM-DD" if fmt == "%Y-%m-%d" else \
+                fmt.replace("%m", "MM").replace("%d", "DD").replace("%Y", "YYYY")
             out += self._cell_problem(col, bad, lambda v: f"'{v}' is not a date in the form {shown}")
         else:
             out.append(f"{self.display}, column '{col}': unsupported type '{kind}' in {PACKAGE_FILE}")
@@ -295,7 +302,7 @@ class _Table:
         rows = (dup[dup].index + 2).tolist()
         if not rows:
             return []
-        key = ", ".join(f"{c}='{self.raw.at[rows[0] - 2, c]}'" for c in cols)
+        key = ", ".join(f"{c}='{self.raw.at[rows[0] - 2, c]!s}'" for c in cols)
         also = f" (also row{'s' if len(rows) > 2 else ''} {_row_list(rows[1:])})" if len(rows) > 1 else ""
         return [f"{self.display}, columns {', '.join(repr(c) for c in cols)}, row {rows[0]}: "
                 f"duplicate key ({key}) but the key must be unique{also}"]
@@ -312,13 +319,16 @@ class _Table:
                 if bad.any():
                     i = bad[bad].index[0]
                     hint = (f"{rule['field']} '{source.at[i]}' needs {field['name']} '{expected.at[i]}'")
-                    out += self._cell_problem(field["name"], bad, lambda v, h=hint: f"'{v}' does not fit: {h}")
+                    def misfit(v: Any, h: str = hint) -> str:
+                        return f"'{v}' does not fit: {h}"
+                    out += self._cell_problem(field["name"], bad, misfit)
         for rule in self.res.get("x-required-if", []):
             col, when = rule["field"], rule["when"]
             if col in cols and when["field"] in cols:
                 mask = (self.raw[when["field"]] == when["equals"]) & _is_empty(self.raw[col])
-                out += self._cell_problem(col, mask,
-                                          lambda v, w=when: f"a value is required when {w['field']} is '{w['equals']}'")
+                def required(_: Any, w: dict[str, Any] = when) -> str:
+                    return f"a value is required when {w['field']} is '{w['equals']}'"
+                out += self._cell_problem(col, mask, required)
         return out
 
     def _check_resource(self) -> list[str]:
@@ -360,10 +370,12 @@ class _Table:
             return text.astype("str")
         if "enum" in con:
             cats = [str(e) for e in con["enum"]]
-            return pd.Series(pd.Categorical(text, categories=cats, ordered=bool(field.get("x-ordered"))), index=values.index)
+            ordered = bool(field.get("x-ordered"))
+            return pd.Series(pd.Categorical(text, categories=cats, ordered=ordered), index=values.index)
         if field.get("x-categorical"):
             cats = sorted(text.dropna().unique())
-            return pd.Series(pd.Categorical(text, categories=cats, ordered=bool(field.get("x-ordered"))), index=values.index)
+            ordered = bool(field.get("x-ordered"))
+            return pd.Series(pd.Categorical(text, categories=cats, ordered=ordered), index=values.index)
         return text.astype("str")
 
 
@@ -389,7 +401,9 @@ def _foreign_key_problems(table: _Table, pkg: dict, folder: Path) -> list[str]:
         filled = keys.map(lambda k: all(str(v).strip() for v in k))
         bad = filled & ~keys.isin(known)
         where = f"{', '.join(ref_cols)} in {target.display}"
-        out += table._cell_problem(cols[0], bad, lambda v: f"'{v}' is not a {where} (broken foreign key)")
+        def broken(v: Any, where: str = where) -> str:
+            return f"'{v}' is not a {where} (broken foreign key)"
+        out += table._cell_problem(cols[0], bad, broken)
     return out
 
 

@@ -3,6 +3,10 @@
 Every other module asks here, so a notebook opened from ``notebooks/``, a book build
 from the root, and an nbgrader autograde folder five levels deep all find the same
 files. ``HCAI_ROOT`` overrides the search (used by tests that build a course copy).
+
+The folders inside a course (``source/``, ``submitted/``, ``autograded/``, the gradebook ...)
+are not pinned here: any folder can be a course, so they come from
+:class:`hcai.grading.course.Course` and nbgrader's config for the course being used.
 """
 
 from __future__ import annotations
@@ -32,16 +36,9 @@ DATA_DIR: Path = ROOT / "data"
 BOOK_DIR: Path = ROOT / "book"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 ASSIGNMENTS_DIR: Path = ROOT / "assignments"
-SOURCE_DIR: Path = ASSIGNMENTS_DIR / "source"
-RELEASE_DIR: Path = ASSIGNMENTS_DIR / "release"
-SUBMITTED_DIR: Path = ASSIGNMENTS_DIR / "submitted"
-AUTOGRADED_DIR: Path = ASSIGNMENTS_DIR / "autograded"
-FEEDBACK_DIR: Path = ASSIGNMENTS_DIR / "feedback"
-EXPORTS_DIR: Path = ASSIGNMENTS_DIR / "exports"
-GRADEBOOK: Path = ASSIGNMENTS_DIR / "gradebook.db"
+SOURCE_DIR: Path = ASSIGNMENTS_DIR / "source"  # the course's own assignments (the book links them)
 WORKSPACE_DIR: Path = ROOT / "workspace"
-BUILD_DIR: Path = ROOT / "_build"
-HTML_DIR: Path = BUILD_DIR / "html"
+HTML_DIR: Path = ROOT / "_build" / "html"
 
 
 def data_file(name: str) -> Path:

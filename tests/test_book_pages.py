@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hcai.paths import BOOK_DIR as BOOK, NOTEBOOKS_DIR, ROOT
+from hcai.paths import BOOK_DIR as BOOK
+from hcai.paths import NOTEBOOKS_DIR, ROOT
 
 # Chapter pages: 01-05 plus lettered chapters such as 03b; 03c (case studies) is a section page.
 CHAPTERS = sorted(p for p in BOOK.glob("0[1-5]*-*.md") if re.fullmatch(r"0[1-5]b?", p.name.split("-")[0]))

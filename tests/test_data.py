@@ -157,7 +157,8 @@ def test_fda_reading_survives_a_byte_order_mark(course_copy: Path) -> None:
 def test_load_works_from_another_cwd(tmp_path: Path) -> None:
     code = "from hcai import data; print(len(data.load('credentials')), len(data.load('fda_ai_enabled_devices')))"
     env = {k: v for k, v in os.environ.items() if k != "HCAI_ROOT"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         check=True)
     assert out.stdout.split() == [str(len(data.load("credentials"))), "1524"]
 
 
@@ -256,7 +257,8 @@ def test_broken_copy_is_rejected_through_hcai_root(course_copy: Path, monkeypatc
     frame.loc[5, "delivery"] = "onlin"
     _write_raw(frame, path)
     monkeypatch.setenv("HCAI_ROOT", str(course_copy))
-    with pytest.raises(data.DataError, match=r"^data/credentials\.csv, column 'delivery', row 7: 'onlin' is not one of online, "):
+    expected = r"^data/credentials\.csv, column 'delivery', row 7: 'onlin' is not one of online, "
+    with pytest.raises(data.DataError, match=expected):
         data.load("credentials")
 
 
@@ -373,7 +375,8 @@ def test_timeline_covers_the_years_and_recent_changes() -> None:
     assert timeline["date"].min().year == 1995
     assert timeline["event_id"].tolist() == sorted(timeline["event_id"])
     assert timeline["date"].is_monotonic_increasing
-    events = set(zip(timeline["framework_id"].fillna(""), timeline["date"].dt.strftime("%Y-%m-%d"), timeline["event_type"]))
+    events = set(zip(timeline["framework_id"].fillna(""), timeline["date"].dt.strftime("%Y-%m-%d"),
+                     timeline["event_type"], strict=True))
     for expected in [("fda_cds_2026", "2026-01-06", "final_issued"), ("onc_hti5", "2025-12-29", "proposed"),
                      ("onc_hti5", "2026-02-27", "comment_deadline"), ("imdrf_gmlp_n88", "2025-01-30", "published"),
                      ("fda_ai_dsf_draft_2025", "2025-01-07", "draft_issued"), ("eu_ai_act", "2026-06-16", "adopted")]:
@@ -395,8 +398,8 @@ def test_imdrf_matrix_is_n12() -> None:
     got = {(r.situation, r.significance): r.category for r in imdrf.itertuples()}
     sig = ["treat_or_diagnose", "drive_clinical_management", "inform_clinical_management"]
     rows = {"critical": ["IV", "III", "II"], "serious": ["III", "II", "I"], "non_serious": ["II", "I", "I"]}
-    assert got == {(s, g): c for s, cats in rows.items() for g, c in zip(sig, cats)}
-    impact = dict(zip(imdrf["category"], imdrf["impact"]))
+    assert got == {(s, g): c for s, cats in rows.items() for g, c in zip(sig, cats, strict=True)}
+    impact = dict(zip(imdrf["category"], imdrf["impact"], strict=True))
     assert impact == {"I": "low", "II": "medium", "III": "high", "IV": "very_high"}
 
 

@@ -1,4 +1,5 @@
-"""The grading workflow's parts: config, static checks, preprocessors, pool, collect, check."""
+"""The grading workflow's parts: config, static checks, preprocessors, pool, collect, check,
+statuses, and exact regrading (what the fingerprint covers)."""
 
 from __future__ import annotations
 
@@ -16,24 +17,16 @@ import nbformat
 import pytest
 from nbformat.notebooknode import from_dict
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
-sys.path.insert(0, str(FIXTURES))
-
-import fabricate  # noqa: E402
-
-from hcai import paths  # noqa: E402
-from hcai.grading import cli, config, distribute, notebooks, outcome, preprocessors, report  # noqa: E402
-from hcai.grading.pool import GradingPool  # noqa: E402
+from fixtures.grading import fabricate
+from hcai import paths
+from hcai.grading import cli, config, distribute, fingerprint, notebooks, outcome, preprocessors, report, state
+from hcai.grading.pool import GradingPool
 
 A = fabricate.ASSIGNMENT
-SOURCE_NB = FIXTURES / "source" / A / f"{A}.ipynb"
+SOURCE_NB = fabricate.FIXTURES / "source" / A / f"{A}.ipynb"
 VENV_BIN = str(Path(sys.executable).parent)
 
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("HCAI_EXCHANGE", raising=False)
-    monkeypatch.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_course_env")
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -44,6 +37,7 @@ SHOW = ("from nbgrader.apps.nbgraderapp import NbGraderApp\n"
         "print(app.config.Autograde.autograde_preprocessors[0])\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["", "assignments"])
 def test_nbgrader_finds_the_course_from_root_and_assignments(where):
     out = subprocess.run([sys.executable, "-c", SHOW], cwd=paths.ROOT / where, capture_output=True,
@@ -53,6 +47,7 @@ def test_nbgrader_finds_the_course_from_root_and_assignments(where):
     assert out[2] == "hcai.grading.execute.TrustedExecute"
 
 
+@pytest.mark.slow
 def test_nbgrader_cli_makes_no_stray_gradebook(tmp_path):
     # A copy of the repository layout: the root config loads the one in assignments/.
     repo = tmp_path / "repo"
@@ -69,8 +64,8 @@ def test_nbgrader_cli_makes_no_stray_gradebook(tmp_path):
         assert sorted(s.id for s in gb.students) == ["from_assignments", "from_root"]
 
 
-def test_load_config_pins_a_course_copy(tmp_path, monkeypatch):
-    course = fabricate.make_course(tmp_path)
+def test_load_config_pins_a_course_copy(tmp_path, fresh_course, monkeypatch):
+    course = fresh_course
     cfg = config.load_config(course, overrides={"Execute": {"timeout": 5}})
     assert cfg.CourseDirectory.root == str(course)
     assert cfg.CourseDirectory.db_url == f"sqlite:///{course / 'gradebook.db'}?timeout=30"
@@ -241,15 +236,13 @@ def test_pool_survives_crashing_and_hanging_submissions(tmp_path):
 # --- release, collect, check --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("HCAI_EXCHANGE", raising=False)
-        mp.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
-        course = fabricate.make_course(tmp_path_factory.mktemp("released"))
-        distribute.release(A, str(course), due="2026-11-20T18:00+01:00", say=lambda _: None)
-        yield course
+def released(tmp_path_factory, module_course_env):
+    course = fabricate.make_course(tmp_path_factory.mktemp("released"))
+    distribute.release(A, str(course), due="2026-11-20T18:00+01:00", say=lambda _: None)
+    return course
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_release_is_idempotent_and_sets_the_due_date(released):
     from nbgrader.api import Gradebook
 
@@ -262,8 +255,8 @@ def test_release_is_idempotent_and_sets_the_due_date(released):
         assert str(gb.find_assignment(A).duedate) == "2026-11-20 17:00:00"
 
 
-def test_release_refuses_a_source_that_leaks_answers(tmp_path):
-    course = fabricate.make_course(tmp_path)
+def test_release_refuses_a_source_that_leaks_answers(fresh_course):
+    course = fresh_course
     data = json.loads((course / "source" / A / f"{A}.ipynb").read_text(encoding="utf-8"))
     next(c for c in data["cells"] if c["id"] == "q1")["metadata"] = {}
     (course / "source" / A / f"{A}.ipynb").write_text(json.dumps(data), encoding="utf-8")
@@ -271,6 +264,7 @@ def test_release_refuses_a_source_that_leaks_answers(tmp_path):
     assert not (course / "release").exists() and not (course / "lms").exists()
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_collect_from_an_lms_zip(released, tmp_path):
     (released / "students.csv").write_text("student_id,lms_user_id\nada,1001\nben,1002\n", encoding="utf-8")
     nb_bytes = (released / "release" / A / f"{A}.ipynb").read_bytes()
@@ -301,6 +295,7 @@ def test_collect_from_an_lms_zip(released, tmp_path):
     assert (released / "submitted" / "ada" / A / f"{A}.ipynb").read_bytes() == nb_bytes + b" "
 
 
+@pytest.mark.slow  # the released course: nbgrader generate_assignment
 def test_collect_from_the_exchange(released):
     inbound = released / "exchange" / "hcai" / "inbound" / f"cat+{A}+2026-11-20 15:00:00.000000 UTC+x1"
     inbound.mkdir(parents=True)
@@ -312,13 +307,15 @@ def test_collect_from_the_exchange(released):
     assert distribute.collect(A, str(released), say=lambda _: None).unchanged.count("cat") == 1
 
 
+@pytest.mark.kernel
 def test_check_passes_for_a_sound_assignment(released, capsys):
     assert cli.main(["check", A, "--course-dir", str(released), "--timeout", "10"]) == 0
     assert "Check passed" in capsys.readouterr().out
 
 
-def test_check_fails_when_a_test_passes_on_the_blank_release(tmp_path, capsys):
-    course = fabricate.make_course(tmp_path)
+@pytest.mark.kernel
+def test_check_fails_when_a_test_passes_on_the_blank_release(fresh_course, capsys):
+    course = fresh_course
     path = course / "source" / A / f"{A}.ipynb"
     data = json.loads(path.read_text(encoding="utf-8"))
     q2_test = next(c for c in data["cells"] if c["id"] == "q2_test")
@@ -329,11 +326,153 @@ def test_check_fails_when_a_test_passes_on_the_blank_release(tmp_path, capsys):
     assert "blank release scores 3" in err and "q2_test" in err
 
 
-def test_grade_stops_before_anything_when_the_sandbox_is_missing(tmp_path, monkeypatch, capsys):
+def test_grade_stops_before_anything_when_the_sandbox_is_missing(fresh_course, monkeypatch, capsys):
     from hcai import sandbox
 
-    course = fabricate.make_course(tmp_path)
+    course = fresh_course
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
     assert cli.main(["grade", A, "--course-dir", str(course)]) == 2
     assert "--unsandboxed" in capsys.readouterr().err
     assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
+
+
+# --- statuses -----------------------------------------------------------------------------
+
+def test_status_is_one_enum_that_reads_as_its_name():
+    assert outcome.Outcome("a", "graded").status is outcome.Status.GRADED
+    assert str(outcome.Status.NEEDS_MANUAL_GRADING) == "needs_manual_grading"
+    assert outcome.Status.NEEDS_MANUAL_GRADING.label == "needs manual grading"
+    with pytest.raises(ValueError):
+        outcome.Outcome("a", "done")
+
+
+def _scores(**kw):
+    from hcai.grading.scores import SubmissionScores
+    return SubmissionScores(**kw)
+
+
+def test_outcome_for_each_status():
+    from hcai.grading.state import Record, Result
+
+    def of(record, sub, submitted=True):
+        return outcome.outcome_for("s", record, sub, max_score=5, submitted=submitted, timeout=6)
+
+    assert of(None, None).status == "error" and "not graded yet" in of(None, None).reason
+    assert of(None, None, submitted=False).status == "missing"
+    ok = Record("h", "f", Result.OK)
+    graded = of(ok, _scores(items={"q1": 2.0, "q2": 3.0}, auto=5.0, penalty=1.0))
+    assert (graded.status, graded.score, graded.auto_score) == ("graded", 4.0, 5.0)
+    waiting = of(ok, _scores(items={"q1": 2.0, "q3": None}, auto=2.0, pending=["q3"], seconds_late=7200))
+    assert waiting.status == "needs_manual_grading" and waiting.score is None
+    assert "q3" in waiting.reason and "2 h after the due date" in waiting.reason and waiting.late
+    slow = Record("h", "f", Result.OK, problems={"timed_out_cells": ["q1"]})
+    stopped = of(slow, _scores(items={"q1": 0.0}, auto=0.0))
+    assert stopped.status == "error" and "the 6 s limit" in stopped.reason and stopped.score is None
+    assert of(ok, None).status == "error"  # the gradebook lost it: never a silent zero
+
+
+# --- exact regrading: the state file and the fingerprint -----------------------------------
+
+def test_state_records_round_trip_and_survive_damage(tmp_path):
+    saved = state.GradingState(tmp_path, A)
+    saved.put("ada", state.Record("h", "f", state.Result.ERROR, state.Blame.GRADER, "busy", ["n"]))
+    again = state.GradingState(tmp_path, A).get("ada")
+    assert again == saved.get("ada") and again.kind is state.Blame.GRADER
+    saved.path.write_text('{"students": {"ada": {"result": "weird"}}}', encoding="utf-8")
+    assert state.GradingState(tmp_path, A).get("ada").hash == ""  # unreadable record: regrade
+    saved.path.write_text("{not json", encoding="utf-8")
+    assert state.GradingState(tmp_path, A).students == {}
+
+
+def test_is_current_decides_what_is_regraded():
+    from hcai.grading.workflow import is_current
+
+    rec = state.Record("h", "f", state.Result.OK)
+    assert is_current(rec, "h", "f", autograded=True)
+    assert not is_current(rec, "h2", "f", autograded=True)     # the submission changed
+    assert not is_current(rec, "h", "f2", autograded=True)     # the fingerprint changed
+    assert not is_current(rec, "h", "f", autograded=False)     # its output is gone
+    assert not is_current(None, "h", "f", autograded=True)
+    assert is_current(state.Record("h", "f", state.Result.ERROR), "h", "f", autograded=False)
+    grader = state.Record("h", "f", state.Result.ERROR, state.Blame.GRADER)
+    assert not is_current(grader, "h", "f", autograded=False)  # the machine failed: retry
+
+
+@pytest.fixture
+def inputs(tmp_path, fresh_course):
+    """A course, a copy of the hcai package, of data/ and of a book page: every input to vary."""
+    package = tmp_path / "repo" / "hcai"
+    shutil.copytree(fingerprint.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    book = tmp_path / "repo" / "book"
+    shutil.copytree(paths.BOOK_DIR, book)
+    course = fresh_course
+
+    def fp(overrides=None):
+        return fingerprint.grading_fingerprint(course, course / "source" / A, overrides or {},
+                                               package_dir=package, data_dir=data)
+    return {"course": course, "package": package, "data": data, "book": book, "fp": fp}
+
+
+def _touch(path: Path, text: str = "\n# changed\n") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+@pytest.mark.parametrize("change", [
+    "source notebook", "file beside the notebook", "course config", "extra config", "override",
+    "data table", "new data file", "engine module", "judge module", "grading module", "checks",
+])
+def test_each_kind_of_grading_input_changes_the_fingerprint(inputs, change, monkeypatch, tmp_path):
+    course, package, fp = inputs["course"], inputs["package"], inputs["fp"]
+    before = fp()
+    assert fp() == before  # deterministic
+    if change == "source notebook":
+        _touch(course / "source" / A / f"{A}.ipynb", " ")
+    elif change == "file beside the notebook":
+        _touch(course / "source" / A / "lookup.csv", "a,b\n")
+    elif change == "course config":
+        _touch(course / "nbgrader_config.py")
+    elif change == "extra config":
+        extra = tmp_path / "extra_config.py"
+        extra.write_text("c.Execute.timeout = 99\n", encoding="utf-8")
+        monkeypatch.setenv("HCAI_NBGRADER_EXTRA_CONFIG", str(extra))
+    elif change == "override":
+        assert fp({"Execute": {"timeout": 5}}) != before
+        return
+    elif change == "data table":
+        _touch(inputs["data"] / "topics.csv", "\n")
+    elif change == "new data file":
+        _touch(inputs["data"] / "extra" / "new.csv", "x\n1\n")
+    elif change == "engine module":
+        _touch(package / "engine" / "kernel.py")       # a package another lane is creating
+    elif change == "judge module":
+        _touch(package / "judge" / "verdict.py")
+    elif change == "grading module":
+        _touch(package / "grading" / "execute.py")
+    elif change == "checks":
+        _touch(package / "checks.py")
+    assert fp() != before, change
+
+
+@pytest.mark.parametrize("change", ["book page", "book extension", "learner command", "report",
+                                    "cli", "status logic", "bytecode cache"])
+def test_unrelated_changes_leave_the_fingerprint_alone(inputs, change):
+    package, fp = inputs["package"], inputs["fp"]
+    before = fp()
+    target = {"book page": inputs["book"] / "00-intro.md", "book extension": package / "sphinxext.py",
+              "learner command": package / "learner.py", "report": package / "grading" / "report.py",
+              "cli": package / "grading" / "cli.py", "status logic": package / "grading" / "outcome.py",
+              "bytecode cache": package / "grading" / "__pycache__" / "x.cpython-311.pyc"}[change]
+    _touch(target)
+    assert fp() == before, change
+
+
+def test_library_versions_are_part_of_the_fingerprint(inputs, monkeypatch):
+    before = inputs["fp"]()
+    real = fingerprint.metadata.version
+    monkeypatch.setattr(fingerprint.metadata, "version",
+                        lambda name: "0.0.0" if name == "nbgrader" else real(name))
+    assert inputs["fp"]() != before

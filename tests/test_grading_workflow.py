@@ -1,9 +1,9 @@
 """The instructor workflow end to end, on a temporary course with a fabricated class.
 
 One module-scoped course is released and graded once (``--workers 2``, short cell time
-limit); the tests then read what that run left behind, and the later tests re-run
-``grade`` to check incremental grading, manual grading and ``--force``. They run in file
-order on purpose: each re-run builds on the state before it.
+limit); the read-only tests look at what that run left behind. Each test that re-runs
+``grade`` (incremental grading, manual grades, ``--force``, exact regrading) works on its
+own copy of that graded course, so the tests pass alone and in any order.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ import contextlib
 import csv
 import hashlib
 import io
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
-sys.path.insert(0, str(FIXTURES))
+from fixtures.grading import fabricate
+from hcai import paths
+from hcai.grading import cli
 
-import fabricate  # noqa: E402
-
-from hcai.grading import cli  # noqa: E402
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 A = fabricate.ASSIGNMENT
 CELL_TIMEOUT = "6"
@@ -46,15 +45,7 @@ def _grade(course: Path, capsys, *extra: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def grading_env():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("HCAI_EXCHANGE", raising=False)
-        mp.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
-        yield mp
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory, grading_env):
+def graded(tmp_path_factory, module_course_env):
     """Release, fabricate the class, grade once; return what the tests need."""
     course = fabricate.make_course(tmp_path_factory.mktemp("grading"))
     assert cli.main(["release", A, "--course-dir", str(course), "--due", "2026-11-20T17:00:00Z"]) == 0
@@ -65,6 +56,24 @@ def graded(tmp_path_factory, grading_env):
         code = cli.main(["grade", A, "--course-dir", str(course), "--workers", "2",
                          "--timeout", CELL_TIMEOUT])
     return {"course": course, "kinds": kinds, "before": before, "code": code, "out": out.getvalue()}
+
+
+@pytest.fixture
+def regraded(graded, tmp_path, clean_course_env) -> Path:
+    """A copy of the graded course (gradebook, outputs, state) for a test that grades again."""
+    copy = tmp_path / "course"
+    shutil.copytree(graded["course"], copy, symlinks=True)
+    return copy
+
+
+def _set_manual_grade(course: Path, student: str, cell: str, score: float) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # what formgrader does on save
+        grade = gb.find_grade(cell, A, A, student)
+        grade.manual_score = score
+        grade.needs_manual_grade = False
+        gb.db.commit()
 
 
 def test_release_wrote_student_version_exchange_and_lms_zip(graded):
@@ -162,8 +171,8 @@ def test_report_has_figures_and_items(graded, capsys):
     assert -1 <= float(items["q2_test"]["discrimination"]) <= 1
 
 
-def test_rerun_grades_nothing_new(graded, capsys):
-    course = graded["course"]
+def test_rerun_grades_nothing_new(regraded, capsys):
+    course = regraded
     stamp = (course / "autograded" / "ben" / A / f"{A}.ipynb").stat().st_mtime_ns
     before = (course / "exports" / f"{A}-grades.csv").read_text(encoding="utf-8")
     code, out = _grade(course, capsys)
@@ -173,17 +182,11 @@ def test_rerun_grades_nothing_new(graded, capsys):
     assert (course / "exports" / f"{A}-grades.csv").read_text(encoding="utf-8") == before
 
 
-def test_manual_grade_in_gradebook_is_picked_up(graded, capsys):
-    from nbgrader.api import Gradebook
-
-    course = graded["course"]
+def test_manual_grade_in_gradebook_is_picked_up(regraded, capsys):
+    course = regraded
     feedback = course / "feedback" / "ada" / A / f"{A}.html"
     old = feedback.stat().st_mtime_ns
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # what formgrader does on save
-        grade = gb.find_grade("q3", A, A, "ada")
-        grade.manual_score = 2
-        grade.needs_manual_grade = False
-        gb.db.commit()
+    _set_manual_grade(course, "ada", "q3", 2)
     code, out = _grade(course, capsys)
     assert "0 to autograde" in out
     row = _rows(course)["ada"]
@@ -191,10 +194,10 @@ def test_manual_grade_in_gradebook_is_picked_up(graded, capsys):
     assert feedback.stat().st_mtime_ns != old  # feedback regenerated with the manual grade
 
 
-def test_changed_submission_is_regraded_alone(graded, capsys):
+def test_changed_submission_is_regraded_alone(regraded, capsys):
     import nbformat
 
-    course = graded["course"]
+    course = regraded
     release = nbformat.read(course / "release" / A / f"{A}.ipynb", as_version=4)
     nb = fabricate.correct(release)
     nbformat.write(nb, course / "submitted" / "ben" / A / f"{A}.ipynb")
@@ -205,9 +208,12 @@ def test_changed_submission_is_regraded_alone(graded, capsys):
     assert (course / "autograded" / "ada" / A / f"{A}.ipynb").stat().st_mtime_ns == ada
 
 
-def test_force_regrades_everything_and_keeps_manual_grades(graded, capsys):
-    course = graded["course"]
+def test_force_regrades_everything_and_keeps_manual_grades(regraded, capsys):
+    course = regraded
+    _set_manual_grade(course, "ada", "q3", 2)
+    _grade(course, capsys)
     before = _rows(course)
+    assert before["ada"]["score"] == "7"
     code, out = _grade(course, capsys, "--force")
     assert code == 1
     assert "8 to autograde" in out
@@ -218,7 +224,21 @@ def test_force_regrades_everything_and_keeps_manual_grades(graded, capsys):
     assert after["ada"]["score"] == "7"  # nbgrader keeps manual scores across autograde
 
 
+def test_a_data_change_regrades_and_nothing_else_does(regraded, capsys, tmp_path, monkeypatch):
+    """Exact regrading, end to end: the fingerprint sees data/, and a re-run without it is a no-op."""
+    course = regraded
+    code, out = _grade(course, capsys, "--student", "ben")
+    assert "0 to autograde" in out
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    monkeypatch.setattr(paths, "DATA_DIR", data)  # the same bytes elsewhere: nothing to do
+    assert "0 to autograde" in _grade(course, capsys, "--student", "ben")[1]
+    with (data / "topics.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # a changed table (the kernel still reads the real one: only the plan is tested)
+    assert "1 to autograde" in _grade(course, capsys, "--student", "ben")[1]
+    assert "0 to autograde" in _grade(course, capsys, "--student", "ben")[1]
+
+
 def test_grade_unknown_assignment_is_a_usage_error(graded, capsys):
     assert cli.main(["grade", "nope", "--course-dir", str(graded["course"])]) == 2
     assert "No assignment 'nope'" in capsys.readouterr().err
-

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from markdown_it import MarkdownIt
 from jupyter_client import KernelManager
+from markdown_it import MarkdownIt
 from nbclient import NotebookClient
 
 from hcai import paths
@@ -111,6 +111,7 @@ def _alt_texts(nb: nbformat.NotebookNode) -> dict[str, str]:
             if cell.cell_type == "code" and "figure" in cell.metadata.get("mystnb", {})}
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("where", ["notebooks", "elsewhere"])
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_runs_top_to_bottom(name: str, where: str, runs) -> None:
@@ -149,6 +150,7 @@ def test_committed_without_outputs(name: str) -> None:
     assert not dirty, f"cells {dirty} carry outputs or execution counts; clear them"
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_every_figure_has_alt_text_and_caption(name: str, runs) -> None:
     names = []
@@ -174,6 +176,7 @@ def test_every_figure_has_alt_text_and_caption(name: str, runs) -> None:
     assert len(set(names)) == len(names)
 
 
+@pytest.mark.kernel
 def test_fda_device_total_is_1524(runs) -> None:
     assert int(_glued(_executed(runs, "03a-fda-ai-devices"), "n_devices")) == 1524
 
@@ -181,6 +184,7 @@ def test_fda_device_total_is_1524(runs) -> None:
 def test_fda_alt_text_states_the_data() -> None:
     """The alt text is static; recount from the file so a new snapshot cannot leave it stale."""
     import pandas as pd
+
     from hcai import data
 
     devices = data.load("fda_ai_enabled_devices")
@@ -207,6 +211,7 @@ def test_fda_alt_text_states_the_data() -> None:
         assert states(alts["fig-fda-pathways"], label, counts[key]), label
 
 
+@pytest.mark.kernel
 def test_fda_cagr_matches_the_formula(runs) -> None:
     nb = _executed(runs, "03a-fda-ai-devices")
     n18, n25, cagr = (float(_glued(nb, k)) for k in ("n_2018", "n_2025", "cagr"))
@@ -241,6 +246,7 @@ def test_credentials_alt_text_states_the_data() -> None:
 
 def test_timeline_alt_text_states_the_data() -> None:
     import pandas as pd
+
     from hcai import data
 
     events = data.load("regulatory_timeline").merge(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any
 
 from hcai.grading import config as gconfig
+from hcai.grading.console import Printer, tail
 
-Printer = Callable[[str], None]
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
 
 
 class WorkflowError(Exception):
@@ -20,14 +22,6 @@ class WorkflowError(Exception):
 
 class CheckFailed(Exception):
     """An assignment failed a preflight check (exit code 1); the message lists why."""
-
-
-def _printer(stream: TextIO | None = None) -> Printer:
-    out = stream or sys.stdout
-
-    def say(text: str) -> None:
-        print(text, file=out, flush=True)
-    return say
 
 
 @dataclass
@@ -39,8 +33,8 @@ class Course:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, course_dir: str | os.PathLike | None = None,
-             overrides: dict[str, dict[str, Any]] | None = None) -> "Course":
+    def open(cls, course_dir: str | os.PathLike[str] | None = None,
+             overrides: dict[str, dict[str, Any]] | None = None) -> Course:
         try:
             cfg = gconfig.load_config(course_dir, overrides=overrides)
         except gconfig.CourseError as exc:
@@ -64,10 +58,18 @@ class Course:
             raise WorkflowError(f"{src} has no notebooks.")
         return src
 
-    def api(self):
+    @property
+    def cell_timeout(self) -> float | None:
+        """The course config's ``Execute.timeout`` (seconds per cell), or None when unset."""
+        return float(self.cfg.Execute.timeout) if "timeout" in self.cfg.Execute else None
+
+    def submission_dir(self, student: str, assignment: str) -> Path:
+        return self.root / "submitted" / student / assignment
+
+    def api(self) -> NbGraderAPI:
         return gconfig.make_api(self.cfg)
 
-    def gradebook(self):
+    def gradebook(self) -> Gradebook:
         from nbgrader.api import Gradebook
         return Gradebook(self.db_url, self.cfg.CourseDirectory.course_id)
 
@@ -91,7 +93,8 @@ def read_roster(course: Path) -> list[dict[str, str]]:
     return students
 
 
-def _sync_roster(course: Course, roster: list[dict[str, str]]) -> None:
+def sync_roster(course: Course, roster: list[dict[str, str]]) -> None:
+    """Add or update the roster's students in the gradebook (names, email, LMS id)."""
     fields = ("first_name", "last_name", "email", "lms_user_id")
     with course.gradebook() as gb:
         for row in roster:
@@ -113,15 +116,10 @@ def ensure_generated(course: Course, assignment: str, say: Printer) -> list[str]
     say(f"Generating the student version of {assignment} (first use) ...")
     result = course.api().generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
-        raise WorkflowError("nbgrader generate_assignment failed:\n" + _tail(result))
+        raise WorkflowError("nbgrader generate_assignment failed:\n" + tail(result))
     with course.gradebook() as gb:
         return [nb.name for nb in gb.find_assignment(assignment).notebooks]
 
 
-def _tail(result: dict[str, Any], lines: int = 15) -> str:
-    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-
-__all__ = ["CheckFailed", "Course", "Printer", "WorkflowError", "ensure_generated", "read_roster"]
+__all__ = ["CheckFailed", "Course", "Printer", "WorkflowError", "ensure_generated", "read_roster",
+           "sync_roster"]

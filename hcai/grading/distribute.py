@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from hcai.grading import notebooks as nbcheck
-from hcai.grading.course import (CheckFailed, Course, Printer, WorkflowError, _printer, _tail,
+from hcai.grading.console import printer as _printer, tail as _tail
+from hcai.grading.course import (CheckFailed, Course, Printer, WorkflowError,
                                  ensure_generated, read_roster)
 from hcai.grading.config import ensure_gradebook
 from hcai.grading.state import hash_tree

@@ -10,7 +10,7 @@ import csv
 import os
 from pathlib import Path
 
-from hcai.grading.outcome import Outcome
+from hcai.grading.outcome import Outcome, Status
 
 COLUMNS = ("student_id", "score", "max_score", "status", "reason", "auto_score", "late",
            "seconds_late", "late_penalty", "timestamp")
@@ -36,9 +36,9 @@ def write_grades_csv(course: Path, assignment: str, outcomes: list[Outcome],
         writer.writerow([*COLUMNS, *extra])
         for o in sorted(outcomes, key=lambda o: o.student_id):
             writer.writerow([
-                o.student_id, _number(o.score), _number(o.max_score), o.status, o.reason,
+                o.student_id, _number(o.score), _number(o.max_score), str(o.status), o.reason,
                 _number(o.auto_score), "yes" if o.late else "no", f"{o.seconds_late:.0f}",
-                _number(o.penalty) if o.status == "graded" else "", o.timestamp,
+                _number(o.penalty) if o.status == Status.GRADED else "", o.timestamp,
                 *[by_id.get(o.student_id, {}).get(c, "") for c in extra],
             ])
     os.replace(tmp, path)

@@ -17,10 +17,39 @@ ungraded alike, which is the problem this module exists to fix.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from hcai.grading import STATUSES
+from hcai.grading import scores
+from hcai.grading.scores import SubmissionScores
+from hcai.grading.state import GradingState, Record, Result
+
+if TYPE_CHECKING:
+    from hcai.grading.course import Course
+
+
+class Status(StrEnum):
+    """The four statuses; a ``StrEnum``, so it writes and compares as its plain name."""
+
+    GRADED = "graded"
+    NEEDS_MANUAL_GRADING = "needs_manual_grading"
+    MISSING = "missing"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        """``'needs manual grading'``: the name for people."""
+        return self.value.replace("_", " ")
+
+
+#: Statuses whose submissions have item scores (the autograder ran to the end).
+SCORED = (Status.GRADED, Status.NEEDS_MANUAL_GRADING)
+
+
+def count_statuses(outcomes: list[Outcome]) -> dict[Status, int]:
+    """How many outcomes have each status, every status listed (in :class:`Status` order)."""
+    return {s: sum(1 for o in outcomes if o.status == s) for s in Status}
 
 
 @dataclass
@@ -28,7 +57,7 @@ class Outcome:
     """One student's result for one assignment."""
 
     student_id: str
-    status: str
+    status: Status
     reason: str = ""
     score: float | None = None
     auto_score: float | None = None
@@ -41,14 +70,7 @@ class Outcome:
     graded_now: bool = False
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"unknown status {self.status!r}")
-
-    def as_row(self) -> dict[str, Any]:
-        row = asdict(self)
-        row.pop("items")
-        row.pop("graded_now")
-        return row
+        self.status = Status(self.status)  # ValueError for a name that is not a status
 
 
 def plain_duration(seconds: float) -> str:
@@ -108,7 +130,8 @@ def grader_side(record: dict[str, Any]) -> bool:
 
 def describe_problems(record: dict[str, Any], timeout: float | None) -> tuple[list[str], list[str]]:
     """``(errors, notes)`` from :class:`~hcai.grading.preprocessors.RecordProblems` metadata."""
-    errors, notes = [], []
+    errors: list[str] = []
+    notes: list[str] = []
     if grader_side(record):
         return ["the grading kernel did not start (a problem on the grading machine, not in the "
                 "submission); re-run grade to retry"], notes
@@ -124,4 +147,83 @@ def describe_problems(record: dict[str, Any], timeout: float | None) -> tuple[li
     return errors, notes
 
 
-__all__ = ["Outcome", "describe_problems", "explain_failure", "grader_side", "plain_duration"]
+def outcome_for(student: str, record: Record | None, sub: SubmissionScores | None, *,
+                max_score: float, submitted: bool, timeout: float | None) -> Outcome:
+    """The status of one submission from the last run's record and the gradebook's scores."""
+    if record is None:
+        if submitted:
+            return Outcome(student, Status.ERROR, "submitted but not graded yet; run grade", max_score=max_score)
+        return Outcome(student, Status.MISSING, "nothing was submitted", max_score=max_score)
+    if record.result == Result.MISSING:
+        return Outcome(student, Status.MISSING, record.reason or "nothing was submitted", max_score=max_score)
+    notes = list(record.notes)
+    if record.result == Result.ERROR:
+        outcome = Outcome(student, Status.ERROR, "; ".join([record.reason, *notes]), max_score=max_score)
+        return _with_lateness(outcome, sub)
+    if sub is None:  # state says graded, gradebook disagrees (deleted?): be honest
+        return Outcome(student, Status.ERROR, "no grades in the gradebook; re-run grade with --force",
+                       max_score=max_score)
+    errors, extra = describe_problems(record.problems, timeout)
+    notes += extra
+    if sub.seconds_late > 0:
+        notes.append(f"submitted {plain_duration(sub.seconds_late)} after the due date")
+    outcome = Outcome(student, Status.GRADED, auto_score=sub.auto, max_score=max_score, items=sub.items)
+    if errors:
+        finished = f"the cells that finished scored {sub.auto:g}/{max_score:g}"
+        outcome.status, outcome.reason = Status.ERROR, "; ".join([*errors, finished, *notes])
+    elif sub.pending:
+        waiting = f"waiting for manual grading in formgrader: {', '.join(sub.pending)}"
+        outcome.status, outcome.reason = Status.NEEDS_MANUAL_GRADING, "; ".join([waiting, *notes])
+        outcome.penalty = sub.penalty
+    else:
+        raw = sum(v for v in sub.items.values() if v is not None)
+        outcome.reason, outcome.penalty = "; ".join(notes), sub.penalty
+        outcome.score = max(0.0, raw - sub.penalty)
+    return _with_lateness(outcome, sub)
+
+
+def _with_lateness(outcome: Outcome, sub: SubmissionScores | None) -> Outcome:
+    if sub is not None:
+        outcome.late = sub.seconds_late > 0
+        outcome.seconds_late = sub.seconds_late
+        outcome.timestamp = sub.timestamp.strftime("%Y-%m-%d %H:%M:%S UTC") if sub.timestamp else ""
+    return outcome
+
+
+def compute_outcomes(course: Course, assignment: str, students: list[str], state: GradingState,
+                     timeout: float | None = None) -> list[Outcome]:
+    """One :class:`Outcome` per student from the gradebook and the last run's records."""
+    with course.gradebook() as gb:
+        top = scores.max_score(gb, assignment)
+        return [outcome_for(student, state.get(student), scores.read_submission(gb, assignment, student),
+                            max_score=top, submitted=course.submission_dir(student, assignment).is_dir(),
+                            timeout=timeout)
+                for student in students]
+
+
+def _score_text(o: Outcome) -> str:
+    mx = f"{o.max_score:g}" if o.max_score is not None else "?"
+    if o.score is not None:
+        return f"{o.score:g}/{mx}"
+    if o.auto_score is not None:
+        return f"({o.auto_score:g})/{mx}"
+    return f"-/{mx}"
+
+
+def summary_table(outcomes: list[Outcome]) -> str:
+    """A plain text table of every student's status, then the counts."""
+    rows = [("student", "status", "score", "late", "reason")]
+    for o in outcomes:
+        reason = o.reason if len(o.reason) <= 90 else o.reason[:87] + "..."
+        rows.append((o.student_id, str(o.status), _score_text(o), "late" if o.late else "", reason))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    lines.append("")
+    lines.append("Totals: " + ", ".join(f"{s.label} {n}" for s, n in count_statuses(outcomes).items())
+                 + "   (score in brackets = autograded part only, not a final grade)")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+__all__ = ["SCORED", "Outcome", "Status", "compute_outcomes", "count_statuses", "describe_problems",
+           "explain_failure", "grader_side", "outcome_for", "plain_duration", "summary_table"]

@@ -15,10 +15,12 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 #: ``(student, kind)``: kind is "grade" (autograde then feedback) or "feedback".
 Task = tuple[str, str]
@@ -27,7 +29,7 @@ Handler = Callable[[Any, str, str], dict[str, Any]]
 
 @dataclass
 class _Worker:
-    process: multiprocessing.Process
+    process: BaseProcess
     conn: Connection
     task: Task | None = None
     started: float = 0.0
@@ -41,8 +43,8 @@ def _worker_main(conn: Connection, setup: Callable[[], Any], handler: Handler, l
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 -- for the process's life
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     try:
         context = setup()
     except BaseException:  # noqa: BLE001 -- report it; the parent decides
@@ -77,9 +79,10 @@ class GradingPool:
         self.time_limit = time_limit
         self.on_done = on_done
         # fork: workers inherit the already-imported nbgrader, so they start in milliseconds.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._ctx = multiprocessing.get_context(method)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         self._count = 0
+        self._setup_failures = 0
 
     def _start(self) -> _Worker:
         self._count += 1
@@ -94,6 +97,8 @@ class GradingPool:
     @staticmethod
     def _kill(worker: _Worker) -> None:
         try:
+            if worker.process.pid is None:  # never started
+                raise ProcessLookupError
             os.killpg(worker.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             # killed before it made its own process group: stop the process itself
@@ -103,12 +108,13 @@ class GradingPool:
         worker.conn.close()
 
     def run(self, tasks: list[Task]) -> None:
+        """Run every task; returns when each has ended (done, crashed or stopped)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         pending = list(tasks)
         workers = [self._start() for _ in range(min(self.workers, len(pending)))]
         ready: list[_Worker] = []
         starting = list(workers)
-        setup_failures = 0
+        self._setup_failures = 0
         try:
             while pending or any(w.task for w in workers):
                 for worker in ready:
@@ -117,66 +123,81 @@ class GradingPool:
                         worker.started = time.monotonic()
                         worker.conn.send(worker.task)
                 ready = []
-                waitables = [w.conn for w in workers] + [w.process.sentinel for w in workers]
-                wait(waitables, timeout=0.5)
+                wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=0.5)
                 for worker in list(workers):
-                    replace = False
-                    try:
-                        while worker.conn.poll():
-                            message = worker.conn.recv()
-                            if message[0] == "ready":
-                                starting.remove(worker)
-                                ready.append(worker)
-                            elif message[0] == "setup_failed":
-                                setup_failures += 1
-                                if setup_failures >= 3:
-                                    raise RuntimeError("grading workers cannot start:\n" + message[1])
-                                replace = True
-                            elif message[0] == "done":
-                                _, student, result = message
-                                task, worker.task = worker.task, None
-                                self.on_done(student, task[1] if task else "grade", result)
-                                ready.append(worker)
-                    except (EOFError, OSError):
-                        replace = True
+                    replace = self._read_messages(worker, ready, starting)
                     if not worker.process.is_alive() and not worker.conn.poll():
                         replace = True
-                    elapsed = time.monotonic() - worker.started
-                    if worker.task and not replace and elapsed > self.time_limit:
-                        self._kill(worker)
-                        student, kind = worker.task
-                        worker.task = None
-                        self.on_done(student, kind, {
-                            "success": False, "stopped": True, "log": "", "error": "",
-                            "reason": f"grading this submission took longer than {self.time_limit:g} s; "
-                                      "it was stopped"})
+                    if not replace and self._past_time_limit(worker):
                         replace = True
                     if replace:
-                        if worker.task:
-                            student, kind = worker.task
-                            worker.task = None
-                            self.on_done(student, kind, {
-                                "success": False, "crashed": True, "log": "", "error": "",
-                                "reason": "the grading process crashed while grading this submission"})
-                        self._kill(worker)
-                        workers.remove(worker)
-                        if worker in starting:
-                            starting.remove(worker)
-                        if pending:
-                            fresh = self._start()
-                            workers.append(fresh)
-                            starting.append(fresh)
+                        self._replace(worker, workers, starting, bool(pending))
         finally:
-            for worker in workers:
-                try:
-                    worker.conn.send(None)
-                except (OSError, BrokenPipeError):
-                    pass
-            deadline = time.monotonic() + 10
-            for worker in workers:
-                worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
-                if worker.process.is_alive():
-                    self._kill(worker)
+            self._shutdown(workers)
+
+    def _read_messages(self, worker: _Worker, ready: list[_Worker], starting: list[_Worker]) -> bool:
+        """Handle what ``worker`` sent; True when it must be replaced."""
+        replace = False
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if message[0] == "ready":
+                    starting.remove(worker)
+                    ready.append(worker)
+                elif message[0] == "setup_failed":
+                    self._setup_failures += 1
+                    if self._setup_failures >= 3:
+                        raise RuntimeError("grading workers cannot start:\n" + message[1])
+                    replace = True
+                elif message[0] == "done":
+                    _, student, result = message
+                    task, worker.task = worker.task, None
+                    self.on_done(student, task[1] if task else "grade", result)
+                    ready.append(worker)
+        except (EOFError, OSError):
+            replace = True
+        return replace
+
+    def _past_time_limit(self, worker: _Worker) -> bool:
+        """Stop a worker that has held one submission too long; True when it was stopped."""
+        if not worker.task or time.monotonic() - worker.started <= self.time_limit:
+            return False
+        self._kill(worker)
+        student, kind = worker.task
+        worker.task = None
+        self.on_done(student, kind, {
+            "success": False, "stopped": True, "log": "", "error": "",
+            "reason": f"grading this submission took longer than {self.time_limit:g} s; it was stopped"})
+        return True
+
+    def _replace(self, worker: _Worker, workers: list[_Worker], starting: list[_Worker], more: bool) -> None:
+        """Record the worker's task (if any) as crashed, stop it, and start a fresh one if needed."""
+        if worker.task:
+            student, kind = worker.task
+            worker.task = None
+            self.on_done(student, kind, {
+                "success": False, "crashed": True, "log": "", "error": "",
+                "reason": "the grading process crashed while grading this submission"})
+        self._kill(worker)
+        workers.remove(worker)
+        if worker in starting:
+            starting.remove(worker)
+        if more:
+            fresh = self._start()
+            workers.append(fresh)
+            starting.append(fresh)
+
+    def _shutdown(self, workers: list[_Worker]) -> None:
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        deadline = time.monotonic() + 10
+        for worker in workers:
+            worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                self._kill(worker)
 
 
 __all__ = ["GradingPool", "Task"]

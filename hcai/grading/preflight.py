@@ -9,9 +9,11 @@ from pathlib import Path
 
 from hcai.grading import config as gconfig
 from hcai.grading import notebooks as nbcheck
-from hcai.grading.course import CheckFailed, Course, Printer, _printer, _tail
-from hcai.grading.outcome import Outcome
-from hcai.grading.workflow import GradeOptions, autograded_cells, grade
+from hcai.grading.console import Printer, printer, tail
+from hcai.grading.course import CheckFailed, Course
+from hcai.grading.outcome import Outcome, Status
+from hcai.grading.scores import autograded_cells
+from hcai.grading.workflow import GradeOptions, grade
 
 
 @dataclass
@@ -28,7 +30,7 @@ class CheckReport:
 def check(assignment: str, course_dir: str | None = None, *, timeout: float | None = None,
           unsandboxed: bool = False, say: Printer | None = None) -> CheckReport:
     """Preflight: static checks, then the solution must score full marks and the blank release 0."""
-    say = say or _printer()
+    say = say or printer()
     course = Course.open(course_dir)
     src = course.require_assignment(assignment)
     problems: list[str] = []
@@ -49,7 +51,7 @@ def check(assignment: str, course_dir: str | None = None, *, timeout: float | No
         gconfig.ensure_gradebook(scratch.cfg)
         result = scratch.api().generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
-            raise CheckFailed("nbgrader generate_assignment failed:\n" + _tail(result))
+            raise CheckFailed("nbgrader generate_assignment failed:\n" + tail(result))
         release_dir = copy / "release" / assignment
         problems += [str(p) for nb in sorted(release_dir.glob("*.ipynb")) for p in nbcheck.check_release(nb)]
 
@@ -65,7 +67,7 @@ def check(assignment: str, course_dir: str | None = None, *, timeout: float | No
         with scratch.gradebook() as gb:
             autograded = autograded_cells(gb, assignment)
         for label, outcome, want in (("reference solution", reference, "full"), ("blank release", blank, "zero")):
-            if outcome is None or outcome.status == "error" or outcome.status == "missing":
+            if outcome is None or outcome.status in (Status.ERROR, Status.MISSING):
                 problems.append(f"the {label} could not be graded: {outcome.reason if outcome else 'no result'}")
                 continue
             for cell, points in autograded.items():

@@ -20,12 +20,18 @@ import math
 import os
 import statistics
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hcai.grading.outcome import Outcome
-from hcai.grading.state import GradingState
+from hcai.grading import scores
+from hcai.grading.console import Printer, printer
 from hcai.grading.course import Course, WorkflowError, read_roster
-from hcai.grading.workflow import autograded_cells, compute_outcomes
+from hcai.grading.outcome import SCORED, Outcome, Status, compute_outcomes, count_statuses
+from hcai.grading.state import GradingState
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -47,26 +53,26 @@ def _pearson(xs: list[float], ys: list[float]) -> float | None:
     if sx == 0 or sy == 0:
         return None
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (len(xs) * sx * sy)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (len(xs) * sx * sy)
 
 
 def item_statistics(outcomes: list[Outcome], items: list[tuple[str, str, float]]) -> list[ItemStats]:
     """Statistics per ``(grade_id, kind, max_points)`` over submissions that have scores."""
-    scored = [o for o in outcomes if o.items and o.status in ("graded", "needs_manual_grading")]
+    scored = [o for o in outcomes if o.items and o.status in SCORED]
     totals = {o.student_id: sum(v for v in o.items.values() if v is not None) for o in scored}
     ranked = sorted(scored, key=lambda o: totals[o.student_id])
     k = max(1, round(0.27 * len(ranked))) if len(ranked) >= 4 else 0
     lower, upper = ranked[:k], ranked[-k:] if k else []
     stats = []
     for grade_id, kind, points in items:
-        have = [o for o in scored if o.items.get(grade_id) is not None]
-        values = [float(o.items[grade_id]) for o in have]
-        rest = [totals[o.student_id] - float(o.items[grade_id]) for o in have]
+        have = {o.student_id: v for o in scored if (v := o.items.get(grade_id)) is not None}
+        values = list(have.values())
+        rest = [totals[sid] - v for sid, v in have.items()]
         mean = statistics.fmean(values) if values else None
         ul = None
         if k and points:
-            up = [o.items.get(grade_id) for o in upper if o.items.get(grade_id) is not None]
-            lo = [o.items.get(grade_id) for o in lower if o.items.get(grade_id) is not None]
+            up = [have[o.student_id] for o in upper if o.student_id in have]
+            lo = [have[o.student_id] for o in lower if o.student_id in have]
             if up and lo:
                 ul = (statistics.fmean(up) - statistics.fmean(lo)) / points
         stats.append(ItemStats(grade_id, kind, points, len(values), mean,
@@ -75,7 +81,7 @@ def item_statistics(outcomes: list[Outcome], items: list[tuple[str, str, float]]
     return stats
 
 
-def _png(fig) -> str:
+def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
@@ -85,12 +91,16 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     """``(title, alt text, data URI)`` for each figure."""
     import matplotlib
     matplotlib.use("Agg")
+    return [_score_figure(outcomes, max_score), _item_figure(stats), _status_figure(outcomes)]
+
+
+def _score_figure(outcomes: list[Outcome], max_score: float) -> tuple[str, str, str]:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    figures = []
-    final = [o.score for o in outcomes if o.status == "graded" and o.score is not None]
-    partial = [o.auto_score for o in outcomes if o.status == "needs_manual_grading" and o.auto_score is not None]
+    final = [o.score for o in outcomes if o.status == Status.GRADED and o.score is not None]
+    partial = [o.auto_score for o in outcomes
+               if o.status == Status.NEEDS_MANUAL_GRADING and o.auto_score is not None]
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
     bins = max(5, min(20, int(max_score) + 1)) if max_score else 10
     data, labels = [], []
@@ -101,7 +111,7 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
         data.append(partial)
         labels.append("awaiting manual grading (autograded part)")
     if data:
-        ax.hist(data, bins=bins, range=(0, max_score or None), stacked=True, label=labels,
+        ax.hist(data, bins=bins, range=(0, max_score) if max_score else None, stacked=True, label=labels,
                 color=["#1f77b4", "#ff7f0e"][:len(data)])
         ax.legend(frameon=False, fontsize=8)
     ax.set_xlabel(f"points (of {max_score:g})")
@@ -111,8 +121,13 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     med = f"median final score {statistics.median(final):g} of {max_score:g}" if final else "no final scores yet"
     alt = (f"Histogram of scores: {len(final)} graded submission(s), {len(partial)} awaiting manual grading "
            f"shown by their autograded part; {med}.")
-    figures.append(("Score distribution", alt, _png(fig)))
+    figure = ("Score distribution", alt, _png(fig))
     plt.close(fig)
+    return figure
+
+
+def _item_figure(stats: list[ItemStats]) -> tuple[str, str, str]:
+    import matplotlib.pyplot as plt
 
     names = [s.grade_id for s in stats]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -132,22 +147,27 @@ def _figures(outcomes: list[Outcome], stats: list[ItemStats], max_score: float) 
     parts = [f"{s.grade_id}: mean {_fmt(s.mean_fraction, pct=True)}, discrimination {_fmt(s.discrimination)}"
              for s in stats]
     alt = "Two bar charts, one bar per graded item. " + "; ".join(parts) + "."
-    figures.append(("Per-question mean and discrimination", alt, _png(fig)))
+    figure = ("Per-question mean and discrimination", alt, _png(fig))
     plt.close(fig)
+    return figure
 
-    counts = {s: sum(1 for o in outcomes if o.status == s)
-              for s in ("graded", "needs_manual_grading", "missing", "error")}
+
+def _status_figure(outcomes: list[Outcome]) -> tuple[str, str, str]:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    counts = count_statuses(outcomes)
     fig, ax = plt.subplots(figsize=(6.4, 2.6))
-    ax.barh([k.replace("_", " ") for k in counts], list(counts.values()),
+    ax.barh([k.label for k in counts], list(counts.values()),
             color=["#1f77b4", "#ff7f0e", "#7f7f7f", "#d62728"])
     ax.invert_yaxis()
     ax.set_xlabel("students")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Submission status")
-    alt = "Bar chart of students by status: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()) + "."
-    figures.append(("Submission status", alt, _png(fig)))
+    alt = "Bar chart of students by status: " + ", ".join(f"{k.label} {v}" for k, v in counts.items()) + "."
+    figure = ("Submission status", alt, _png(fig))
     plt.close(fig)
-    return figures
+    return figure
 
 
 def _fmt(value: float | None, pct: bool = False) -> str:
@@ -161,7 +181,8 @@ def _table(headers: list[str], rows: list[list[str]], caption: str) -> str:
         return f"<p>{html.escape(caption)}: none.</p>"
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
 
 
 _CSS = """
@@ -173,31 +194,7 @@ figure{margin:1.5rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem
 """
 
 
-def report(assignment: str, course_dir: str | None = None, say=None) -> tuple[Path, Path]:
-    """Write ``reports/<A>-report.html`` and ``reports/<A>-items.csv``; return both paths."""
-    say = say or (lambda text: print(text, flush=True))
-    course = Course.open(course_dir)
-    course.require_assignment(assignment)
-    state = GradingState(course.root, assignment)
-    if not state.students:
-        raise WorkflowError(f"{assignment} has not been graded yet; run `grade {assignment}` first.")
-    say(f"Reporting on {assignment} ...")
-    roster = [r["student_id"] for r in read_roster(course.root)]
-    students = sorted(set(roster) | set(state.students))
-    timeout = float(course.cfg.Execute.timeout) if "timeout" in course.cfg.Execute else None
-    outcomes = compute_outcomes(course, assignment, students, state, timeout)
-    with course.gradebook() as gb:
-        a = gb.find_assignment(assignment)
-        auto = autograded_cells(gb, assignment)
-        items = [(gc.name, "autograded" if gc.name in auto else "manual", float(gc.max_score))
-                 for nb in a.notebooks for gc in nb.grade_cells]
-        max_score = float(a.max_score)
-        due = a.duedate
-    stats = item_statistics(outcomes, items)
-
-    out_dir = course.root / "reports"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    items_csv = out_dir / f"{assignment}-items.csv"
+def _write_items_csv(items_csv: Path, stats: list[ItemStats]) -> Path:
     with items_csv.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["grade_id", "kind", "max_points", "n", "mean", "mean_fraction", "discrimination",
@@ -208,21 +205,26 @@ def report(assignment: str, course_dir: str | None = None, say=None) -> tuple[Pa
                              "" if s.mean_fraction is None else f"{s.mean_fraction:.3f}",
                              "" if s.discrimination is None else f"{s.discrimination:.3f}",
                              "" if s.upper_lower is None else f"{s.upper_lower:.3f}"])
+    return items_csv
 
+
+def _html(assignment: str, outcomes: list[Outcome], stats: list[ItemStats], max_score: float,
+          due: datetime | None) -> list[str]:
+    """The report page's HTML, as lines."""
     figures = _figures(outcomes, stats, max_score)
-    problems = [[o.student_id, o.status, o.reason] for o in outcomes if o.status in ("error", "missing")]
-    late = [[o.student_id, o.timestamp, f"{o.seconds_late / 3600:.1f} h", o.status]
+    problems = [[o.student_id, str(o.status), o.reason] for o in outcomes
+                if o.status in (Status.ERROR, Status.MISSING)]
+    late = [[o.student_id, o.timestamp, f"{o.seconds_late / 3600:.1f} h", str(o.status)]
             for o in outcomes if o.late]
     item_rows = [[s.grade_id, s.kind, f"{s.max_points:g}", str(s.n), _fmt(s.mean_fraction, pct=True),
                   _fmt(s.discrimination), _fmt(s.upper_lower)] for s in stats]
-    counts = {st: sum(1 for o in outcomes if o.status == st)
-              for st in ("graded", "needs_manual_grading", "missing", "error")}
+    counts = count_statuses(outcomes)
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Grading report: {html.escape(assignment)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Grading report: {html.escape(assignment)}</h1>",
-        f"<p>{len(outcomes)} student(s): " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+        f"<p>{len(outcomes)} student(s): " + ", ".join(f"{v} {k.label}" for k, v in counts.items())
         + f". Maximum score {max_score:g}."
         + (f" Due {due:%Y-%m-%d %H:%M} UTC." if due else " No due date is set.") + "</p>",
     ]
@@ -240,6 +242,30 @@ def report(assignment: str, course_dir: str | None = None, say=None) -> tuple[Pa
     parts.append("<h2>Late submissions</h2>")
     parts.append(_table(["student", "submitted", "late by", "status"], late, "Late submissions"))
     parts.append("</main></body></html>")
+    return parts
+
+
+def report(assignment: str, course_dir: str | None = None, say: Printer | None = None) -> tuple[Path, Path]:
+    """Write ``reports/<A>-report.html`` and ``reports/<A>-items.csv``; return both paths."""
+    say = say or printer()
+    course = Course.open(course_dir)
+    course.require_assignment(assignment)
+    state = GradingState(course.root, assignment)
+    if not state.students:
+        raise WorkflowError(f"{assignment} has not been graded yet; run `grade {assignment}` first.")
+    say(f"Reporting on {assignment} ...")
+    roster = [r["student_id"] for r in read_roster(course.root)]
+    students = sorted(set(roster) | set(state.students))
+    outcomes = compute_outcomes(course, assignment, students, state, course.cell_timeout)
+    with course.gradebook() as gb:
+        info = scores.assignment_items(gb, assignment)
+    max_score, due = info.max_score, info.due
+    stats = item_statistics(outcomes, info.items)
+
+    out_dir = course.root / "reports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items_csv = _write_items_csv(out_dir / f"{assignment}-items.csv", stats)
+    parts = _html(assignment, outcomes, stats, max_score, due)
     report_html = out_dir / f"{assignment}-report.html"
     tmp = report_html.with_suffix(".tmp")
     tmp.write_text("\n".join(parts), encoding="utf-8")

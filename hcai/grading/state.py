@@ -3,6 +3,10 @@
 One JSON file per assignment under ``autograded/.hcai-state/`` (a hidden folder: nbgrader
 looks for students with globs, which skip dot-names). Deleting ``autograded/`` forgets
 both the results and this state together, which keeps them consistent.
+
+Each student's :class:`Record` keeps the submission's hash and the grading fingerprint
+(:mod:`hcai.grading.fingerprint`) it was graded under; a re-run regrades a submission
+when either differs.
 """
 
 from __future__ import annotations
@@ -10,10 +14,63 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 STATE_DIR = Path("autograded") / ".hcai-state"
+
+
+class Result(StrEnum):
+    """How the last run left a submission."""
+
+    OK = "ok"            # autograded to the end (cells may still have failed or timed out)
+    ERROR = "error"      # could not be autograded as it stands
+    MISSING = "missing"  # nothing, or no notebook, was submitted
+
+
+class Blame(StrEnum):
+    """Who an error is on: the submission (re-running will not help) or the grading machine."""
+
+    NONE = ""
+    SUBMISSION = "submission"
+    GRADER = "grader"
+
+
+@dataclass
+class Record:
+    """One student's entry: what was graded, under which fingerprint, and how it went."""
+
+    hash: str = ""
+    settings: str = ""
+    result: Result = Result.MISSING
+    kind: Blame = Blame.NONE
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    problems: dict[str, Any] = field(default_factory=dict)
+    seconds: float | None = None
+    feedback_fp: str = ""
+    feedback_error: str = ""
+
+    def __post_init__(self) -> None:
+        self.result = Result(self.result)
+        self.kind = Blame(self.kind)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        """A record from its saved form; keys this version does not know are dropped."""
+        known = {f.name for f in fields(cls)}
+        clean = {k: v for k, v in data.items() if k in known and v is not None}
+        try:
+            return cls(**clean)
+        except (TypeError, ValueError):
+            return cls(hash="")  # unreadable: regrade it
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["result"], data["kind"] = str(self.result), str(self.kind)
+        return data
 
 
 def state_dir(course: Path) -> Path:
@@ -25,8 +82,12 @@ def log_dir(course: Path, assignment: str) -> Path:
     return state_dir(course) / "logs" / assignment
 
 
-def hash_tree(folder: Path, *, ignore: tuple[str, ...] = (".ipynb_checkpoints", "__pycache__")) -> str:
-    """SHA-256 over every file's relative path and bytes under ``folder`` ('' if absent)."""
+def hash_tree(folder: Path, *, ignore: tuple[str, ...] = (".ipynb_checkpoints", "__pycache__"),
+              suffixes: tuple[str, ...] = ()) -> str:
+    """SHA-256 over every file's relative path and bytes under ``folder`` ('' if absent).
+
+    With ``suffixes``, only files whose names end in one of them count.
+    """
     if not folder.is_dir():
         return ""
     digest = hashlib.sha256()
@@ -34,13 +95,15 @@ def hash_tree(folder: Path, *, ignore: tuple[str, ...] = (".ipynb_checkpoints", 
         rel = path.relative_to(folder)
         if any(part in ignore for part in rel.parts) or not path.is_file():
             continue
+        if suffixes and not path.name.endswith(suffixes):
+            continue
         digest.update(str(rel).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 def hash_settings(*parts: Any) -> str:
-    """SHA-256 of the grading settings (source hash, config text, overrides)."""
+    """SHA-256 of JSON-able parts (hashes, config text, overrides), order-insensitive in dicts."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -49,22 +112,20 @@ class GradingState:
 
     def __init__(self, course: Path, assignment: str) -> None:
         self.path = state_dir(course) / f"{assignment}.json"
-        self.data: dict[str, Any] = {"settings": "", "students": {}}
+        raw: dict[str, Any] = {}
         if self.path.is_file():
             try:
-                self.data = json.loads(self.path.read_text(encoding="utf-8"))
+                raw = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError):
                 pass  # a damaged state only costs a full regrade
-        self.data.setdefault("students", {})
+        students = raw.get("students") if isinstance(raw, dict) else None
+        self.students: dict[str, Record] = {
+            sid: Record.from_json(rec) for sid, rec in (students or {}).items() if isinstance(rec, dict)}
 
-    @property
-    def students(self) -> dict[str, dict[str, Any]]:
-        return self.data["students"]
+    def get(self, student: str) -> Record | None:
+        return self.students.get(student)
 
-    def get(self, student: str) -> dict[str, Any]:
-        return self.students.get(student, {})
-
-    def put(self, student: str, record: dict[str, Any]) -> None:
+    def put(self, student: str, record: Record) -> None:
         self.students[student] = record
         self.save()
 
@@ -75,8 +136,10 @@ class GradingState:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
+        data = {"students": {sid: rec.to_json() for sid, rec in self.students.items()}}
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.path)
 
 
-__all__ = ["GradingState", "STATE_DIR", "hash_settings", "hash_tree", "log_dir", "state_dir"]
+__all__ = ["Blame", "GradingState", "Record", "Result", "STATE_DIR", "hash_settings", "hash_tree",
+           "log_dir", "state_dir"]

@@ -173,7 +173,7 @@ def heading_key(title: str) -> str:
 
 def _headings(doctree: nodes.document) -> dict[str, str]:
     """Section title (normalised) -> its HTML id, for every section of the page."""
-    found = {}
+    found: dict[str, str] = {}
     for section in doctree.findall(nodes.section):
         if section.children and isinstance(section[0], nodes.title) and section["ids"]:
             found.setdefault(heading_key(section[0].astext()), section["ids"][0])

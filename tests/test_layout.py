@@ -41,7 +41,7 @@ LAYERS: list[list[tuple[str, tuple[str, ...]]]] = [
     [("engine", ("hcai.engine", "hcai.sandbox", "hcai.grading.execute", "hcai.grading.sanitize",
                  "hcai.grading.preprocessors", "hcai.grading.notebooks", "hcai.grading.gradebook"))],
     [("grading", ("hcai.grading",)), ("learner", ("hcai.learner",))],
-    [("book", ("hcai.sphinxext",))],
+    [("book", ("hcai.sphinxext", "hcai.selfcheck"))],
     [("cli", ("hcai.__main__",))],
 ]
 RANK = {group: rank for rank, layer in enumerate(LAYERS) for group, _ in layer}

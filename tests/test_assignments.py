@@ -175,6 +175,36 @@ def solution_lines(nb: dict) -> list[str]:
 
 def test_every_assignment_has_a_source_notebook():
     assert sorted(p.name for p in SOURCE.iterdir() if p.is_dir()) == IDS
+    for aid in IDS:
+        assert (SOURCE / aid / f"{aid}.md").is_file(), f"{aid} has no text source (.md)"
+
+
+def test_notebooks_match_their_text_sources():
+    """CI fails when a committed .ipynb drifts from the .md it is built from."""
+    from hcai import authoring
+
+    assert authoring.assignment_ids() == IDS
+    assert authoring.drifted() == [], "run `python -m hcai sources build` (or `sources import`)"
+
+
+def test_drift_is_detected_and_import_round_trips(tmp_path, monkeypatch):
+    """An edit in the notebook (Create Assignment toolbar) is drift until imported into the .md."""
+    import shutil
+
+    from hcai import authoring
+
+    aid = IDS[0]
+    shutil.copytree(SOURCE / aid, tmp_path / aid)
+    monkeypatch.setattr(authoring, "SOURCE_DIR", tmp_path)
+    nb = load_nb(tmp_path / aid / f"{aid}.ipynb")
+    nb["cells"][0]["source"] += "\n\nAn instructor's edit."
+    (tmp_path / aid / f"{aid}.ipynb").write_text(authoring.render(nb), encoding="utf-8")
+    assert authoring.drifted([aid]) == [aid]
+    authoring.import_notebook(aid)
+    assert "An instructor's edit." in (tmp_path / aid / f"{aid}.md").read_text()
+    assert authoring.drifted([aid]) == []
+    ids = [c["id"] for c in authoring.build_notebook(aid)["cells"]]
+    assert ids == [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]], "ids are the grade ids"
 
 
 @pytest.mark.parametrize("aid", IDS)

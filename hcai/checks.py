@@ -23,6 +23,14 @@ class CheckFailed(AssertionError):
     hcai_safe_message = True
 
 
+def require(condition: Any, message: str) -> None:
+    """A hidden-test assertion whose message reaches the learner (a plain ``assert`` in a
+    hidden region shows only a generic line). The author vouches that ``message`` names the
+    aspect to revisit and never the expected value."""
+    if not condition:
+        raise CheckFailed(message)
+
+
 _TYPE_WORDS = {
     list: "a list", dict: "a dict", str: "a string", int: "a whole number (int)",
     float: "a number (float)", bool: "True or False (bool)", set: "a set", tuple: "a tuple",
@@ -33,7 +41,7 @@ _TYPE_WORDS = {
 def _code(name: str) -> str:
     """``name`` as inline code, without nesting backticks a caller already put in the name."""
     name = str(name).replace("`", "")
-    return f"{_code(name)}"
+    return f"`{name}`"
 
 
 def _kind(value: Any) -> str:

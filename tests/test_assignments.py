@@ -27,7 +27,7 @@ RUBRICS = ROOT / "assignments" / "rubrics"
 WRONG_DIR = Path(__file__).parent / "wrong_answers"
 RIGHT_DIR = Path(__file__).parent / "right_answers"
 IDS = ["01-credential-landscape", "02-credentials-for-roles", "03a-fda-ai-devices",
-       "03b-skills-to-frameworks", "04-portfolio"]
+       "03b-skills-to-frameworks", "04-portfolio", "05-case-study"]
 
 
 # ----------------------------------------------------------------------------- harness

@@ -250,8 +250,14 @@ def test_source_structure(aid):
     assert any(c["cell_type"] == "markdown" for c in cells_of(nb, "manual")), "needs a hand-graded written answer"
     assert (RUBRICS / f"{aid}.md").is_file(), "every assignment has a rubric"
     rubric = (RUBRICS / f"{aid}.md").read_text()
+    sections = re.split(r"^## ", rubric, flags=re.M)
     for c in cells_of(nb, "manual"):
-        assert nbg(c)["grade_id"] in rubric, f"the rubric must cover {nbg(c)['grade_id']}"
+        gid = nbg(c)["grade_id"]
+        sec = [x for x in sections if x.startswith(gid)]
+        assert sec, f"the rubric must have a section headed by {gid}"
+        for part in ("**Model answer", "Partial credit", "**Feedback bank**"):
+            assert part in sec[0], f"the rubric section for {gid} needs a {part.strip('*')}"
+        assert f"({nbg(c)['points']} point" in sec[0].splitlines()[0], f"rubric heading of {gid} gives other points"
 
 
 @pytest.mark.parametrize("aid", IDS)

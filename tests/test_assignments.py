@@ -468,7 +468,8 @@ def test_checks_never_print_expected_values():
 
     secret = ["alpha_secret", "beta_secret", "gamma_secret"]
     msg = _fails(checks.check_set, ["alpha_secret"], secret, "x")
-    assert "2 of the expected" in msg and "beta_secret" not in msg and "gamma_secret" not in msg
+    assert "missing" in msg and "beta_secret" not in msg and "gamma_secret" not in msg
+    assert not any(ch.isdigit() for ch in msg), "no counts: they let a learner search entry by entry"
     msg = _fails(checks.check_len, [1, 2], 7, "x", "rows")
     assert "too few" in msg and "7" not in msg
     msg = _fails(checks.check_close, 0.42, 0.7345, "share")
@@ -476,6 +477,14 @@ def test_checks_never_print_expected_values():
     assert "percentage" in _fails(checks.check_close, 73.45, 0.7345, "share", tol=1e-3)
     assert "case" in _fails(checks.check_equal, "IIA", "IIa", "c")
     assert "case" in _fails(checks.check_set, ["Nurse"], ["nurse"], "x")
+    assert "lower-case" not in _fails(checks.check_set, ["ABPM"], ["Abpm"], "x"), "accurate case hint for names"
+    assert "``" not in _fails(checks.check_set, [1], [2], "`x`"), "no nested backticks"
+    assert "must be there" in _fails(checks.check_accepted, {"a"}, {"a", "b"}, {"c"}, "x")
+    assert "do not belong" in _fails(checks.check_accepted, {"a", "b", "z"}, {"a", "b"}, {"c"}, "x")
+    msg = _fails(checks.check_one_of, "IV", ["II", "III"], "c")
+    assert "II" not in msg.replace("`c`", ""), msg
+    checks.check_accepted(["a", "b", "c"], {"a", "b"}, {"c"}, "x")
+    checks.check_one_of("III", ["II", "III"], "c")
     assert "sorted" in _fails(checks.check_sorted_list, ["b", "a"], ["a", "b"], "x")
     assert "duplicates" in _fails(checks.check_sorted_list, ["a", "a", "b"], ["a", "b"], "x")
     exp = pd.DataFrame({"role": ["nurse", "physician"], "share": [0.5, 0.25]})

@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 JB_FLAGS ?= -n -W --keep-going
 A ?=
 ARGS ?=
+# Book kernels read scripts/ipython_kernel_config.py from a build-local IPython dir (quiet logs).
+BOOK_ENV = IPYTHONDIR="$(abspath _build/ipython)" PATH="$(abspath $(BIN)):$$PATH"
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate
@@ -33,14 +35,20 @@ system: ## install system packages the tests need (chromium, bubblewrap, npm), o
 	@bash scripts/system-deps.sh test
 
 book: setup ## build the HTML book into _build/html (warnings are errors)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . $(JB_FLAGS)
+	@bash scripts/system-deps.sh book
+	@mkdir -p _build/ipython/profile_default && cp scripts/ipython_kernel_config.py _build/ipython/profile_default/
+	$(BOOK_ENV) $(BIN)/jupyter-book build . $(JB_FLAGS)
 
 book-all: setup ## rebuild every page (what CI does, so -W sees every page)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --all $(JB_FLAGS)
+	@bash scripts/system-deps.sh book
+	@mkdir -p _build/ipython/profile_default && cp scripts/ipython_kernel_config.py _build/ipython/profile_default/
+	$(BOOK_ENV) $(BIN)/jupyter-book build . --all $(JB_FLAGS)
 
 .PHONY: book-single
 book-single: setup ## printable one-page edition: _build/singlehtml/index.html (print it to PDF)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --builder singlehtml $(JB_FLAGS)
+	@bash scripts/system-deps.sh book
+	@mkdir -p _build/ipython/profile_default && cp scripts/ipython_kernel_config.py _build/ipython/profile_default/
+	$(BOOK_ENV) $(BIN)/jupyter-book build . --builder singlehtml $(JB_FLAGS)
 	@# Sphinx writes the page under its root document's folder but links its assets from the
 	@# top: move it to the top (replacing the redirect stub) and make its links page-local.
 	root=$$(sed -n 's/^root: *//p' _toc.yml); cd _build/singlehtml && \

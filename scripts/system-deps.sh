@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, or says exactly what is missing.
 #   scripts/system-deps.sh venv  -- python3-venv, when `python -m venv` cannot work
+#   scripts/system-deps.sh book  -- graphviz (`dot` draws the book's decision flowchart at build time)
 #   scripts/system-deps.sh test  -- chromium (browser tests; never a browser download),
 #                                   bubblewrap (the grading sandbox), npm (axe-core for a11y tests)
 set -euo pipefail
@@ -12,12 +13,15 @@ case "$group" in
     # Debian splits ensurepip out of python3.11; without it `python3 -m venv` half-builds a venv.
     "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
     ;;
+  book)
+    command -v dot >/dev/null 2>&1 || need+=(graphviz)
+    ;;
   test)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
     command -v npm >/dev/null 2>&1 || need+=(npm)
     ;;
-  *) echo "usage: $0 venv|test" >&2; exit 2 ;;
+  *) echo "usage: $0 venv|book|test" >&2; exit 2 ;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then

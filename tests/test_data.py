@@ -369,7 +369,7 @@ def test_ai_act_dates_for_medical_devices() -> None:
 
 def test_timeline_covers_the_years_and_recent_changes() -> None:
     timeline = data.load("regulatory_timeline")
-    assert 30 <= len(timeline) <= 45
+    assert 30 <= len(timeline) <= 60
     assert timeline["date"].min().year == 1995
     assert timeline["event_id"].tolist() == sorted(timeline["event_id"])
     assert timeline["date"].is_monotonic_increasing

@@ -57,7 +57,7 @@ def test_every_design_objective_is_listed_with_its_wording():
 
 def test_objectives_sit_in_their_chapter():
     for lo, spec in all_objectives().items():
-        assert lo[2:].split(".")[0].zfill(2) == spec["chapter"], f"{lo} is filed under chapter {spec['chapter']}"
+        assert lo[2:].split(".")[0].zfill(2) == spec["chapter"][:2], f"{lo} is filed under chapter {spec['chapter']}"
 
 
 @pytest.mark.parametrize("lo", sorted(design_objectives()))

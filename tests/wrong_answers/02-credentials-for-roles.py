@@ -46,10 +46,11 @@ WRONG = {
          '_cov = set(credential_skills["skill_id"])\n'
          'role_coverage = pd.DataFrame([{"role": r, "core": len(ids), "covered": sum(s in _cov for s in ids),'
          ' "share": 100 * sum(s in _cov for s in ids) / len(ids)} for r, ids in core_skills.items()])'),
-        ("share rounded to one decimal",
+        ("share over all the role's skills (core and useful)",
          '_cov = set(credential_skills["skill_id"])\n'
+         '_all = role_skills.groupby("role", observed=True)["skill_id"].apply(list).to_dict()\n'
          'role_coverage = pd.DataFrame([{"role": r, "core": len(ids), "covered": sum(s in _cov for s in ids),'
-         ' "share": round(sum(s in _cov for s in ids) / len(ids), 1)} for r, ids in core_skills.items()])'),
+         ' "share": sum(s in _cov for s in ids) / len(_all[r])} for r, ids in core_skills.items()])'),
         ("column misnamed",
          '_cov = set(credential_skills["skill_id"])\n'
          'role_coverage = pd.DataFrame([{"role": r, "n_core": len(ids), "covered": sum(s in _cov for s in ids),'

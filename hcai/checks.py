@@ -23,11 +23,25 @@ class CheckFailed(AssertionError):
     hcai_safe_message = True
 
 
+def require(condition: Any, message: str) -> None:
+    """A hidden-test assertion whose message reaches the learner (a plain ``assert`` in a
+    hidden region shows only a generic line). The author vouches that ``message`` names the
+    aspect to revisit and never the expected value."""
+    if not condition:
+        raise CheckFailed(message)
+
+
 _TYPE_WORDS = {
     list: "a list", dict: "a dict", str: "a string", int: "a whole number (int)",
     float: "a number (float)", bool: "True or False (bool)", set: "a set", tuple: "a tuple",
     pd.DataFrame: "a pandas DataFrame", pd.Series: "a pandas Series",
 }
+
+
+def _code(name: str) -> str:
+    """``name`` as inline code, without nesting backticks a caller already put in the name."""
+    name = str(name).replace("`", "")
+    return f"`{name}`"
 
 
 def _kind(value: Any) -> str:
@@ -54,7 +68,7 @@ def check_type(value: Any, expected_type: type | tuple[type, ...], name: str) ->
     if ok and isinstance(value, bool) and bool not in types:
         ok = False
     if not ok:
-        raise CheckFailed(f"`{name}` should be {_describe(expected_type)}, but it is {_kind(value)}.")
+        raise CheckFailed(f"{_code(name)} should be {_describe(expected_type)}, but it is {_kind(value)}.")
 
 
 def check_columns(df: Any, expected_cols: Iterable[str], name: str, exact: bool = False) -> None:
@@ -69,12 +83,12 @@ def check_columns(df: Any, expected_cols: Iterable[str], name: str, exact: bool 
     if missing:
         near = [c for c in missing if c.lower() in {h.lower() for h in have}]
         hint = " (check the upper/lower case of the name)" if near else ""
-        raise CheckFailed(f"`{name}` is missing the column(s) {missing}{hint}. "
+        raise CheckFailed(f"{_code(name)} is missing the column(s) {missing}{hint}. "
                              f"Its columns are {have}.")
     if exact:
         extra = [c for c in have if c not in want]
         if extra:
-            raise CheckFailed(f"`{name}` has column(s) the question did not ask for: {extra}.")
+            raise CheckFailed(f"{_code(name)} has column(s) the question did not ask for: {extra}.")
 
 
 def check_len(value: Any, expected: int, name: str, what: str = "items") -> None:
@@ -83,7 +97,7 @@ def check_len(value: Any, expected: int, name: str, what: str = "items") -> None
     if n != expected:
         direction = "too many" if n > expected else "too few"
         raise CheckFailed(
-            f"`{name}` has {n} {what}, which is {direction}. Check the filter that selects them "
+            f"{_code(name)} has {n} {what}, which is {direction}. Check the filter that selects them "
             "(a boundary included or excluded, a category left out, a different spelling).")
 
 
@@ -104,26 +118,60 @@ def check_set(actual: Iterable[Any], expected: Iterable[Any], name: str, what: s
     try:
         have = {_norm(v) for v in actual}
     except TypeError:
-        raise CheckFailed(f"`{name}` should be a collection of simple values (strings or numbers).") from None
+        raise CheckFailed(f"{_code(name)} should be a collection of simple values (strings or numbers).") from None
     want = {_norm(v) for v in expected}
     if have == want:
         return
     missing = want - have
     extra = have - want
     if not have and want:
-        raise CheckFailed(f"`{name}` is empty, but it should not be.")
+        raise CheckFailed(f"{_code(name)} is empty, but it should not be.")
     case_hint = ""
     lower_want = {str(w).lower() for w in want}
     if any(isinstance(e, str) and e.lower() in lower_want for e in extra):
-        case_hint = " Some entries differ only in upper/lower case: the data uses lower-case ids."
+        case_hint = (" Some entries differ only in upper/lower case: write them exactly as the "
+                     "table writes them.")
+    # Counts would let a learner search for the answer one entry at a time; say only what kind
+    # of mistake it is.
     parts = []
     if missing:
-        parts.append(f"{len(missing)} of the expected {what} are missing")
+        parts.append(f"some expected {what} are missing")
     if extra:
         shown = sorted(map(str, extra))[:5] if show_extra else []
         more = f" (for example {shown})" if shown else ""
-        parts.append(f"{len(extra)} {what} should not be there{more}")
-    raise CheckFailed(f"`{name}` is not right: " + "; ".join(parts) + "." + case_hint)
+        parts.append(f"it has {what} that should not be there{more}")
+    raise CheckFailed(f"{_code(name)} is not right: " + "; ".join(parts) + "." + case_hint)
+
+
+def check_accepted(actual: Any, required: Iterable[Any], allowed: Iterable[Any], name: str,
+                   what: str = "entries", why_required: str = "", why_forbidden: str = "") -> None:
+    """A judgement answer: every ``required`` member present, nothing outside ``required | allowed``.
+
+    Used where experts accept more than one answer (a requirement that arguably calls for a
+    skill). ``why_required``/``why_forbidden`` say where to look; no member is ever named.
+    """
+    try:
+        have = {_norm(v) for v in actual}
+    except TypeError:
+        raise CheckFailed(f"{_code(name)} should be a collection of simple values (strings or numbers).") from None
+    need = {_norm(v) for v in required}
+    ok = need | {_norm(v) for v in allowed}
+    if not need <= have:
+        raise CheckFailed(f"{_code(name)} leaves out {what} that must be there. {why_required}".strip())
+    extra = have - ok
+    if extra:
+        raise CheckFailed(f"{_code(name)} has {what} that do not belong there. {why_forbidden}".strip())
+
+
+def check_one_of(actual: Any, accepted: Iterable[Any], name: str, hint: str = "") -> None:
+    """A single judgement value that must be one of the ``accepted`` answers (never listed)."""
+    acc = [_norm(a) for a in accepted]
+    got = _norm(actual)
+    if any(type(got) is type(a) and got == a for a in acc):
+        return
+    if isinstance(got, str) and any(isinstance(a, str) and got.lower() == a.lower() for a in acc):
+        raise CheckFailed(f"{_code(name)} has the right word but the wrong upper/lower case.")
+    raise CheckFailed(f"{_code(name)} is not an answer the facts support. {hint}".strip())
 
 
 def check_sorted_list(actual: Any, expected: list[Any], name: str, what: str = "entries") -> None:
@@ -131,22 +179,22 @@ def check_sorted_list(actual: Any, expected: list[Any], name: str, what: str = "
     check_type(actual, list, name)
     check_set(actual, expected, name, what)
     if len(actual) != len(set(map(str, actual))):
-        raise CheckFailed(f"`{name}` has duplicates; each entry should appear once.")
+        raise CheckFailed(f"{_code(name)} has duplicates; each entry should appear once.")
     if list(actual) != sorted(actual, key=str):
-        raise CheckFailed(f"`{name}` has the right {what} but not in sorted order (use `sorted(...)`).")
+        raise CheckFailed(f"{_code(name)} has the right {what} but not in sorted order (use `sorted(...)`).")
 
 
 def check_close(actual: Any, expected: float, name: str, tol: float = 1e-6) -> None:
     """A number within ``tol`` of the expected one; hints at percent-versus-share mix-ups."""
     if isinstance(actual, bool) or not isinstance(actual, (int, float)):
-        raise CheckFailed(f"`{name}` should be a number, but it is {_kind(actual)}.")
+        raise CheckFailed(f"{_code(name)} should be a number, but it is {_kind(actual)}.")
     if isinstance(actual, float) and math.isnan(actual):
-        raise CheckFailed(f"`{name}` is NaN (not a number). Check for an empty selection or a division by zero.")
+        raise CheckFailed(f"{_code(name)} is NaN (not a number). Check for an empty selection or a division by zero.")
     if abs(actual - expected) <= tol:
         return
     if expected and abs(actual - 100 * expected) <= 100 * tol + 1e-9:
-        raise CheckFailed(f"`{name}` looks like a percentage; the question asks for a share between 0 and 1.")
-    raise CheckFailed(f"`{name}` is not the expected value. Re-check which rows you count "
+        raise CheckFailed(f"{_code(name)} looks like a percentage; the question asks for a share between 0 and 1.")
+    raise CheckFailed(f"{_code(name)} is not the expected value. Re-check which rows you count "
                          "and what you divide by.")
 
 
@@ -155,14 +203,14 @@ def check_equal(actual: Any, expected: Any, name: str, hint: str = "") -> None:
     if type(actual) is not type(expected) and not (
             isinstance(actual, (int, float)) and isinstance(expected, (int, float))
             and not isinstance(actual, bool)):
-        raise CheckFailed(f"`{name}` should be {_kind(expected)}, but it is {_kind(actual)}.")
+        raise CheckFailed(f"{_code(name)} should be {_kind(expected)}, but it is {_kind(actual)}.")
     if actual == expected:
         return
     if isinstance(actual, str) and isinstance(expected, str) and actual.lower() == expected.lower():
-        raise CheckFailed(f"`{name}` has the right word but the wrong upper/lower case.")
+        raise CheckFailed(f"{_code(name)} has the right word but the wrong upper/lower case.")
     if isinstance(actual, str) and isinstance(expected, str) and actual.strip() == expected.strip():
-        raise CheckFailed(f"`{name}` has extra spaces at the start or end.")
-    raise CheckFailed(f"`{name}` is not right. {hint}".strip())
+        raise CheckFailed(f"{_code(name)} has extra spaces at the start or end.")
+    raise CheckFailed(f"{_code(name)} is not right. {hint}".strip())
 
 
 def check_mapping(actual: Any, expected: Mapping[Any, Any], name: str, what: str = "values") -> None:
@@ -223,7 +271,7 @@ def check_frame_matches(actual: Any, expected: pd.DataFrame | pd.Series, name: s
         exp = _sorted(exp, keys)
     for col in exp.columns:
         a, e = act[col], exp[col]
-        label = f"`{name}`" + ("" if is_series else f" column `{col}`")
+        label = _code(name) + ("" if is_series else f" column `{col}`")
         if check_dtype and str(a.dtype) != str(e.dtype):
             raise CheckFailed(f"{label} has the type `{a.dtype}`; the question asks for another one "
                                  "(numbers, text, dates or categories?).")

@@ -25,8 +25,9 @@ ROOT = paths.ROOT
 SOURCE = ROOT / "assignments" / "source"
 RUBRICS = ROOT / "assignments" / "rubrics"
 WRONG_DIR = Path(__file__).parent / "wrong_answers"
+RIGHT_DIR = Path(__file__).parent / "right_answers"
 IDS = ["01-credential-landscape", "02-credentials-for-roles", "03a-fda-ai-devices",
-       "03b-skills-to-frameworks", "04-portfolio"]
+       "03b-skills-to-frameworks", "04-portfolio", "05-case-study"]
 
 
 # ----------------------------------------------------------------------------- harness
@@ -113,6 +114,13 @@ def cells_of(nb: dict, k: str) -> list[dict]:
     return [c for c in nb["cells"] if kind(c) == k]
 
 
+def question_tests(nb: dict, answer_gid: str) -> list[str]:
+    """The test cells of one answer: ``qN-tests`` or ``qN-tests-<part>`` (partial credit)."""
+    stem = answer_gid.replace("-answer", "-tests")
+    return [nbg(c)["grade_id"] for c in cells_of(nb, "tests")
+            if nbg(c)["grade_id"] == stem or nbg(c)["grade_id"].startswith(stem + "-")]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def cached_tables():
     """Parse each table once per module: test cells call ``data.load`` many times.
@@ -175,6 +183,36 @@ def solution_lines(nb: dict) -> list[str]:
 
 def test_every_assignment_has_a_source_notebook():
     assert sorted(p.name for p in SOURCE.iterdir() if p.is_dir()) == IDS
+    for aid in IDS:
+        assert (SOURCE / aid / f"{aid}.md").is_file(), f"{aid} has no text source (.md)"
+
+
+def test_notebooks_match_their_text_sources():
+    """CI fails when a committed .ipynb drifts from the .md it is built from."""
+    from hcai import authoring
+
+    assert authoring.assignment_ids() == IDS
+    assert authoring.drifted() == [], "run `python -m hcai sources build` (or `sources import`)"
+
+
+def test_drift_is_detected_and_import_round_trips(tmp_path, monkeypatch):
+    """An edit in the notebook (Create Assignment toolbar) is drift until imported into the .md."""
+    import shutil
+
+    from hcai import authoring
+
+    aid = IDS[0]
+    shutil.copytree(SOURCE / aid, tmp_path / aid)
+    monkeypatch.setattr(authoring, "SOURCE_DIR", tmp_path)
+    nb = load_nb(tmp_path / aid / f"{aid}.ipynb")
+    nb["cells"][0]["source"] += "\n\nAn instructor's edit."
+    (tmp_path / aid / f"{aid}.ipynb").write_text(authoring.render(nb), encoding="utf-8")
+    assert authoring.drifted([aid]) == [aid]
+    authoring.import_notebook(aid)
+    assert "An instructor's edit." in (tmp_path / aid / f"{aid}.md").read_text()
+    assert authoring.drifted([aid]) == []
+    ids = [c["id"] for c in authoring.build_notebook(aid)["cells"]]
+    assert ids == [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]], "ids are the grade ids"
 
 
 @pytest.mark.parametrize("aid", IDS)
@@ -203,14 +241,23 @@ def test_source_structure(aid):
             assert c.get("outputs") == [] and c.get("execution_count") is None, "commit notebooks without outputs"
     answers = cells_of(nb, "answer")
     tests = cells_of(nb, "tests")
-    assert answers and len(answers) == len(tests)
+    assert answers and len(answers) <= len(tests)
     for a in answers:
-        assert nbg(a)["grade_id"].replace("-answer", "-tests") in {nbg(t)["grade_id"] for t in tests}
+        assert question_tests(nb, nbg(a)["grade_id"]), f"{nbg(a)['grade_id']} has no test cell"
+    for t in tests:
+        assert any(nbg(t)["grade_id"] in question_tests(nb, nbg(a)["grade_id"]) for a in answers), (
+            f"{nbg(t)['grade_id']} belongs to no answer cell")
     assert any(c["cell_type"] == "markdown" for c in cells_of(nb, "manual")), "needs a hand-graded written answer"
     assert (RUBRICS / f"{aid}.md").is_file(), "every assignment has a rubric"
     rubric = (RUBRICS / f"{aid}.md").read_text()
+    sections = re.split(r"^## ", rubric, flags=re.M)
     for c in cells_of(nb, "manual"):
-        assert nbg(c)["grade_id"] in rubric, f"the rubric must cover {nbg(c)['grade_id']}"
+        gid = nbg(c)["grade_id"]
+        sec = [x for x in sections if x.startswith(gid)]
+        assert sec, f"the rubric must have a section headed by {gid}"
+        for part in ("**Model answer", "Partial credit", "**Feedback bank**"):
+            assert part in sec[0], f"the rubric section for {gid} needs a {part.strip('*')}"
+        assert f"({nbg(c)['points']} point" in sec[0].splitlines()[0], f"rubric heading of {gid} gives other points"
 
 
 @pytest.mark.parametrize("aid", IDS)
@@ -219,6 +266,33 @@ def test_visible_tests_do_not_hardcode_answers(aid):
     for cell in cells_of(source_nb(aid), "tests"):
         visible = src(cell).split("### BEGIN HIDDEN TESTS")[0]
         assert "check_sorted_list" not in visible and "check_frame_matches" not in visible, nbg(cell)["grade_id"]
+
+
+@pytest.mark.parametrize("aid", IDS)
+def test_hidden_tests_use_messages_that_reach_the_learner(aid):
+    """A plain ``assert`` in a hidden region shows only a generic line (hcai.verdict); hidden
+    checks go through hcai.checks (``checks.require`` for a condition of one's own)."""
+    import ast
+
+    for cell in cells_of(source_nb(aid), "tests"):
+        text = src(cell)
+        for m in _REGION.finditer(text):
+            if m.group(1) != "HIDDEN TESTS":
+                continue
+            found = [n for n in ast.walk(ast.parse(m.group(2))) if isinstance(n, ast.Assert)]
+            assert not found, f"{nbg(cell)['grade_id']}: use checks.require(...) instead of assert in hidden tests"
+        if "checks." in text:
+            assert "from hcai import checks" in text or "import checks" in text, nbg(cell)["grade_id"]
+
+
+def test_course_date_is_one_parameter():
+    """No assignment hard-codes the course's "today"; they read hcai.course.today()."""
+    from hcai import course
+
+    today = course.today()
+    for aid in IDS:
+        text = (SOURCE / aid / f"{aid}.md").read_text(encoding="utf-8")
+        assert today not in text, f"{aid} hard-codes the course date {today}; use hcai.course.today()"
 
 
 # ----------------------------------------------------------------------------- release
@@ -261,25 +335,32 @@ def test_blank_release_earns_zero(aid, releases):
 
 # ----------------------------------------------------------------------------- wrong answers
 
-def _wrong_cases() -> list[tuple[str, str, str, str]]:
+def _cases(folder: Path, var: str) -> list[tuple[str, str, str, str]]:
     cases = []
     for aid in IDS:
-        module = runpy.run_path(str(WRONG_DIR / f"{aid}.py"))
-        for gid, items in module["WRONG"].items():
+        if not (folder / f"{aid}.py").is_file():  # reported by the count test below
+            continue
+        module = runpy.run_path(str(folder / f"{aid}.py"))
+        for gid, items in module[var].items():
             for label, code in items:
                 cases.append((aid, gid, label, code))
     return cases
 
 
-WRONG_CASES = _wrong_cases()
+WRONG_CASES = _cases(WRONG_DIR, "WRONG")
+RIGHT_CASES = _cases(RIGHT_DIR, "RIGHT")
 
 
 @pytest.mark.parametrize("aid", IDS)
-def test_every_autograded_question_has_three_wrong_answers(aid):
+def test_every_autograded_question_has_wrong_and_right_alternatives(aid):
     wrong = runpy.run_path(str(WRONG_DIR / f"{aid}.py"))["WRONG"]
-    for cell in cells_of(source_nb(aid), "answer"):
-        gid = nbg(cell)["grade_id"]
-        assert len(wrong.get(gid, [])) >= 3, f"{aid}/{gid} needs at least 3 wrong answers"
+    right = runpy.run_path(str(RIGHT_DIR / f"{aid}.py"))["RIGHT"]
+    nb = source_nb(aid)
+    answer_gids = {nbg(c)["grade_id"] for c in cells_of(nb, "answer")}
+    assert set(wrong) <= answer_gids and set(right) <= answer_gids, "cases for answer cells that do not exist"
+    for gid in sorted(answer_gids):
+        assert len(wrong.get(gid, [])) >= 4, f"{aid}/{gid} needs at least 4 wrong answers"
+        assert len(right.get(gid, [])) >= 3, f"{aid}/{gid} needs at least 3 differently written right answers"
 
 
 def _secrets(run: Run, gid: str) -> list[str]:
@@ -303,16 +384,32 @@ def _secrets(run: Run, gid: str) -> list[str]:
 @pytest.mark.parametrize("aid,gid,label,code", WRONG_CASES,
                          ids=[f"{a}/{g}/{lbl}" for a, g, lbl, _ in WRONG_CASES])
 def test_wrong_answer_is_caught(aid, gid, label, code, reference_runs):
-    tests_gid = gid.replace("-answer", "-tests")
-    run = run_notebook(source_nb(aid), replace={gid: code}, stop_after=tests_gid, skip_manual=True)
-    v = run.verdicts[tests_gid]
-    assert not v.passed, f"wrong answer {label!r} passes {tests_gid}"
-    msg = v.message
-    assert msg.strip(), "failure message is empty"
-    assert "Traceback" not in msg and 'File "' not in msg, msg
-    assert len(msg) < 600, msg
-    for secret in _secrets(reference_runs[aid], gid):
-        assert secret not in msg, f"message gives the answer away: {msg}"
+    nb = source_nb(aid)
+    own = question_tests(nb, gid)
+    run = run_notebook(nb, replace={gid: code}, stop_after=own[-1], skip_manual=True)
+    failed = [run.verdicts[t] for t in own if not run.verdicts[t].passed]
+    assert failed, f"wrong answer {label!r} passes every test cell of {gid}"
+    for v in failed:
+        msg = v.message
+        assert msg.strip(), "failure message is empty"
+        assert msg.strip() not in (verdict.HIDDEN_FAILURE, verdict.GENERIC_FAILURE), (
+            f"{label!r} gets only the generic message; say which aspect to revisit")
+        assert "Traceback" not in msg and 'File "' not in msg, msg
+        assert len(msg) < 600, msg
+        assert "``" not in msg, f"nested backticks: {msg}"
+        for secret in _secrets(reference_runs[aid], gid):
+            assert secret not in msg, f"message gives the answer away: {msg}"
+
+
+@pytest.mark.parametrize("aid,gid,label,code", RIGHT_CASES,
+                         ids=[f"{a}/{g}/{lbl}" for a, g, lbl, _ in RIGHT_CASES])
+def test_right_answer_earns_full_marks(aid, gid, label, code):
+    """A correct answer written differently from the key passes every test cell of its question."""
+    nb = source_nb(aid)
+    own = question_tests(nb, gid)
+    run = run_notebook(nb, replace={gid: code}, stop_after=own[-1], skip_manual=True)
+    failing = {t: run.verdicts[t].message for t in own if not run.verdicts[t].passed}
+    assert not failing, f"right answer {label!r} fails: {failing}"
 
 
 # ----------------------------------------------------------------------------- leaks
@@ -371,7 +468,8 @@ def test_checks_never_print_expected_values():
 
     secret = ["alpha_secret", "beta_secret", "gamma_secret"]
     msg = _fails(checks.check_set, ["alpha_secret"], secret, "x")
-    assert "2 of the expected" in msg and "beta_secret" not in msg and "gamma_secret" not in msg
+    assert "missing" in msg and "beta_secret" not in msg and "gamma_secret" not in msg
+    assert not any(ch.isdigit() for ch in msg), "no counts: they let a learner search entry by entry"
     msg = _fails(checks.check_len, [1, 2], 7, "x", "rows")
     assert "too few" in msg and "7" not in msg
     msg = _fails(checks.check_close, 0.42, 0.7345, "share")
@@ -379,6 +477,14 @@ def test_checks_never_print_expected_values():
     assert "percentage" in _fails(checks.check_close, 73.45, 0.7345, "share", tol=1e-3)
     assert "case" in _fails(checks.check_equal, "IIA", "IIa", "c")
     assert "case" in _fails(checks.check_set, ["Nurse"], ["nurse"], "x")
+    assert "lower-case" not in _fails(checks.check_set, ["ABPM"], ["Abpm"], "x"), "accurate case hint for names"
+    assert "``" not in _fails(checks.check_set, [1], [2], "`x`"), "no nested backticks"
+    assert "must be there" in _fails(checks.check_accepted, {"a"}, {"a", "b"}, {"c"}, "x")
+    assert "do not belong" in _fails(checks.check_accepted, {"a", "b", "z"}, {"a", "b"}, {"c"}, "x")
+    msg = _fails(checks.check_one_of, "IV", ["II", "III"], "c")
+    assert "II" not in msg.replace("`c`", ""), msg
+    checks.check_accepted(["a", "b", "c"], {"a", "b"}, {"c"}, "x")
+    checks.check_one_of("III", ["II", "III"], "c")
     assert "sorted" in _fails(checks.check_sorted_list, ["b", "a"], ["a", "b"], "x")
     assert "duplicates" in _fails(checks.check_sorted_list, ["a", "a", "b"], ["a", "b"], "x")
     exp = pd.DataFrame({"role": ["nurse", "physician"], "share": [0.5, 0.25]})

@@ -46,6 +46,11 @@ WRONG = {
          '_cov = set(credential_skills["skill_id"])\n'
          'role_coverage = pd.DataFrame([{"role": r, "core": len(ids), "covered": sum(s in _cov for s in ids),'
          ' "share": 100 * sum(s in _cov for s in ids) / len(ids)} for r, ids in core_skills.items()])'),
+        ("share over all the role's skills (core and useful)",
+         '_cov = set(credential_skills["skill_id"])\n'
+         '_all = role_skills.groupby("role", observed=True)["skill_id"].apply(list).to_dict()\n'
+         'role_coverage = pd.DataFrame([{"role": r, "core": len(ids), "covered": sum(s in _cov for s in ids),'
+         ' "share": sum(s in _cov for s in ids) / len(_all[r])} for r, ids in core_skills.items()])'),
         ("column misnamed",
          '_cov = set(credential_skills["skill_id"])\n'
          'role_coverage = pd.DataFrame([{"role": r, "n_core": len(ids), "covered": sum(s in _cov for s in ids),'
@@ -58,6 +63,8 @@ WRONG = {
         ("stated by provider only",
          '_cov = set(credential_skills.loc[credential_skills["basis"] == "stated_by_provider", "skill_id"])\n'
          'gaps = {r: sorted(s for s in ids if s not in _cov) for r, ids in core_skills.items()}'),
+        ("a role missing from the dict", '_cov = set(credential_skills["skill_id"])\n'
+         'gaps = {r: sorted(s for s in ids if s not in _cov) for r, ids in core_skills.items() if r != "nurse"}'),
         ("the covered skills instead of the gaps",
          '_cov = set(credential_skills["skill_id"])\n'
          'gaps = {r: sorted(s for s in ids if s in _cov) for r, ids in core_skills.items()}'),
@@ -65,30 +72,7 @@ WRONG = {
          '_cov = set(credential_skills["skill_id"])\n'
          'gaps = {r: sorted(s for s in skills["skill_id"] if s not in _cov) for r in core_skills}'),
     ],
-    "q5-answer": [
-        ("ties broken the wrong way",
-         'def best_for(role):\n'
-         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
-         '    n = credential_skills[credential_skills["skill_id"].isin(core)].groupby("credential_id").size()\n'
-         '    return str(sorted(k for k, v in n.items() if v == n.max())[-1])'),
-        ("useful skills counted too",
-         'def best_for(role):\n'
-         '    core = set(role_skills.loc[role_skills["role"] == role, "skill_id"])\n'
-         '    n = credential_skills[credential_skills["skill_id"].isin(core)].groupby("credential_id").size()\n'
-         '    return str(sorted(k for k, v in n.items() if v == n.max())[0])'),
-        ("fewest instead of most",
-         'def best_for(role):\n'
-         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
-         '    n = credential_skills[credential_skills["skill_id"].isin(core)].groupby("credential_id").size()\n'
-         '    return str(sorted(k for k, v in n.items() if v == n.min())[0])'),
-        ("returns the name, not the id",
-         'def best_for(role):\n'
-         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
-         '    n = credential_skills[credential_skills["skill_id"].isin(core)].groupby("credential_id").size()\n'
-         '    cid = sorted(k for k, v in n.items() if v == n.max())[0]\n'
-         '    return str(credentials.loc[credentials["credential_id"] == cid, "name"].iloc[0])'),
-    ],
-    "q6-answer": [
+    "q7-answer": [
         ("missed a type",
          '_t = ["board_certification", "professional_certification", "educational_certification"]\n'
          'awarded_by = {t: sorted(set(credentials.loc[credentials["credential_type"] == t, "provider"])) for t in _t}'),
@@ -101,5 +85,60 @@ WRONG = {
         ("duplicates kept",
          '_t = ["board_certification", "professional_certification", "educational_certification", "executive_education"]\n'
          'awarded_by = {t: sorted(credentials.loc[credentials["credential_type"] == t, "provider"]) for t in _t}'),
+    ],
+    "q5-answer": [
+        ("audience ignored: every verified programme",
+         'CLINICAL_ROLES = {"physician", "nurse", "pharmacist", "allied_health"}\n'
+         'def open_to(role):\n'
+         '    return sorted(credentials.loc[credentials["verification"] != "unverified", "credential_id"])'),
+        ("unverified programmes kept",
+         'CLINICAL_ROLES = {"physician", "nurse", "pharmacist", "allied_health"}\n'
+         'def open_to(role):\n'
+         '    aud = credentials["audience"].fillna("").str.split(";").apply(lambda xs: {x.strip() for x in xs})\n'
+         '    ok = aud.apply(lambda a: role in a or (role in CLINICAL_ROLES and "any_health_professional" in a))\n'
+         '    return sorted(credentials.loc[ok, "credential_id"])'),
+        ("any_health_professional opens it to everyone",
+         'CLINICAL_ROLES = {"physician", "nurse", "pharmacist", "allied_health"}\n'
+         'def open_to(role):\n'
+         '    aud = credentials["audience"].fillna("").str.split(";").apply(lambda xs: {x.strip() for x in xs})\n'
+         '    ok = aud.apply(lambda a: role in a or "any_health_professional" in a) & (credentials["verification"] != "unverified")\n'
+         '    return sorted(credentials.loc[ok, "credential_id"])'),
+        ("empty audience read as open to all",
+         'CLINICAL_ROLES = {"physician", "nurse", "pharmacist", "allied_health"}\n'
+         'def open_to(role):\n'
+         '    aud = credentials["audience"].fillna("").str.split(";").apply(lambda xs: {x.strip() for x in xs if x.strip()})\n'
+         '    ok = aud.apply(lambda a: not a or role in a or (role in CLINICAL_ROLES and "any_health_professional" in a))\n'
+         '    return sorted(credentials.loc[ok & (credentials["verification"] != "unverified"), "credential_id"])'),
+        ("substring match: 'physician' found in any text",
+         'CLINICAL_ROLES = {"physician", "nurse", "pharmacist", "allied_health"}\n'
+         'def open_to(role):\n'
+         '    ok = credentials["audience"].fillna("").str.contains(role) | credentials["audience"].fillna("").str.contains("any_health")\n'
+         '    return sorted(credentials.loc[ok & (credentials["verification"] != "unverified"), "credential_id"])'),
+    ],
+    "q6-answer": [
+        ("tie broken alphabetically (one id)",
+         'def best_for(role, candidates):\n'
+         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
+         '    n = credential_skills[credential_skills["skill_id"].isin(core) & credential_skills["credential_id"].isin(list(candidates))].groupby("credential_id").size()\n'
+         '    return [] if n.empty else sorted(k for k, v in n.items() if v == n.max())[:1]'),
+        ("candidates ignored (audience ignored)",
+         'def best_for(role, candidates):\n'
+         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
+         '    n = credential_skills[credential_skills["skill_id"].isin(core)].groupby("credential_id").size()\n'
+         '    return [] if (n.empty or not candidates) else sorted(k for k, v in n.items() if v == n.max())'),
+        ("useful skills counted too",
+         'def best_for(role, candidates):\n'
+         '    core = set(role_skills.loc[role_skills["role"] == role, "skill_id"])\n'
+         '    n = credential_skills[credential_skills["skill_id"].isin(core) & credential_skills["credential_id"].isin(list(candidates))].groupby("credential_id").size()\n'
+         '    return [] if n.empty else sorted(k for k, v in n.items() if v == n.max())'),
+        ("fewest instead of most",
+         'def best_for(role, candidates):\n'
+         '    core = set(role_skills.loc[(role_skills["role"] == role) & (role_skills["priority"] == "core"), "skill_id"])\n'
+         '    n = credential_skills[credential_skills["skill_id"].isin(core) & credential_skills["credential_id"].isin(list(candidates))].groupby("credential_id").size()\n'
+         '    return [] if n.empty else sorted(k for k, v in n.items() if v == n.min())'),
+        ("all skills of the credential counted, not the role's",
+         'def best_for(role, candidates):\n'
+         '    n = credential_skills[credential_skills["credential_id"].isin(list(candidates))].groupby("credential_id").size()\n'
+         '    return [] if n.empty else sorted(k for k, v in n.items() if v == n.max())'),
     ],
 }

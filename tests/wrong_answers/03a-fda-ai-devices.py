@@ -36,6 +36,9 @@ WRONG = {
          '    return "De Novo" if number.startswith("DEN") else ("510k" if number.startswith("K") else "PMA")'),
     ],
     "q3-answer": [
+        ("De Novo and PMA lumped together",
+         'devices["pathway"] = devices["Submission Number"].map(lambda n: "510(k)" if n.startswith("K") else "PMA")\n'
+         'by_pathway = devices["pathway"].value_counts()'),
         ("first letter only",
          'devices["pathway"] = devices["Submission Number"].map(pathway)\n'
          'by_pathway = devices["Submission Number"].str[0].value_counts()'),
@@ -58,6 +61,7 @@ WRONG = {
         ("descending", 'per_year = devices[(devices["year"] >= 2015) & (devices["year"] <= 2025)].groupby("year").size().sort_index(ascending=False)'),
     ],
     "q5-answer": [
+        ("rounded to two places", '_d = devices[devices["year"] == 2025]\nradiology_share_2025 = round(float((_d["Panel (Lead)"] == "Radiology").mean()), 2)'),
         ("percent", '_d = devices[devices["year"] == 2025]\nradiology_share_2025 = float(100 * (_d["Panel (Lead)"] == "Radiology").mean())'),
         ("wrong year", '_d = devices[devices["year"] == 2024]\nradiology_share_2025 = float((_d["Panel (Lead)"] == "Radiology").mean())'),
         ("all years", 'radiology_share_2025 = float((devices["Panel (Lead)"] == "Radiology").mean())'),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from hcai import paths
 
@@ -46,7 +47,7 @@ def notebook_path(aid: str) -> Path:
     return SOURCE_DIR / aid / f"{aid}.ipynb"
 
 
-def _normalise_cell(cell, aid: str, seen: set[str]) -> None:
+def _normalise_cell(cell: dict, aid: str, seen: set[str]) -> None:
     """Give a cell its stable id, lock flags nbgrader-consistent UI metadata, drop outputs."""
     meta = cell.get("metadata", {})
     nbg = meta.get("nbgrader")
@@ -149,7 +150,7 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:
     """The ``sources`` subcommand of ``python -m hcai``."""
     p = sub.add_parser("sources", help="build or check assignment notebooks from their .md sources")
     p.add_argument("action", choices=["build", "check", "import"])

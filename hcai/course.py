@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import lru_cache
-
 from pathlib import Path
 
 # Inside the package: the sandboxed learner kernel sees hcai/ but not assignments/.

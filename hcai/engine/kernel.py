@@ -127,6 +127,18 @@ def _adapt_protocol(session: Session, reply: dict) -> None:
             session.adapt_version = major
 
 
+def merge_kernel_args(defaults: list[str], extra: list[str]) -> list[str]:
+    """``defaults`` then ``extra``; a ``--Name.trait=`` given twice keeps ``extra``'s value.
+
+    traitlets refuses a kernel command line that sets one trait twice (the kernel exits).
+    """
+    def key(arg: str) -> str:
+        return arg.split("=", 1)[0] if arg.startswith("--") and "=" in arg else arg
+
+    overridden = {key(a) for a in extra}
+    return [a for a in defaults if key(a) not in overridden] + list(extra)
+
+
 def kill_now(km: sandbox.SandboxKernelManager) -> None:
     """SIGKILL the kernel's process group and reap it without jupyter_client's 0.1 s polls."""
     process = getattr(km.provisioner, "process", None)
@@ -173,7 +185,7 @@ class LearnerKernel:
 
     # lifecycle ------------------------------------------------------------------------------
     def _manager(self) -> tuple[sandbox.SandboxKernelManager, str, dict[str, str]]:
-        extra = sandbox.kernel_extra_args() + self.extra_arguments
+        extra = merge_kernel_args(sandbox.kernel_extra_args(), self.extra_arguments)
         if self.sandboxed:
             layout = sandbox.SandboxLayout(
                 run_dir=self.run_dir, input_dir=self.input_dir, repo_root=self.repo_root,
@@ -343,5 +355,5 @@ class LearnerKernel:
 
 
 __all__ = ["INTERRUPT_GRACE", "KernelGone", "LearnerKernel", "MAX_MESSAGE_BYTES", "RECONNECT_MS",
-           "STARTUP_TIMEOUT", "TolerantKernelClient", "capped_context", "kill_now",
+           "STARTUP_TIMEOUT", "TolerantKernelClient", "capped_context", "kill_now", "merge_kernel_args",
            "wait_for_ready"]

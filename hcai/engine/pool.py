@@ -6,11 +6,16 @@ kernel that was started in a background thread during the previous notebook and 
 next spare at once. A spare starts without a submission; :meth:`LearnerKernel.load` gives it
 the submission's files before any learner code runs. A spare is only used with the settings
 it was started for, and the last one is stopped when the process exits.
+
+Spares are started by one long-lived launcher thread, never by short-lived threads: bwrap's
+``--die-with-parent`` is ``PR_SET_PDEATHSIG``, which fires when the *thread* that started the
+process ends, so a kernel started by a thread that has finished is killed at once.
 """
 
 from __future__ import annotations
 
 import atexit
+import queue
 import threading
 from pathlib import Path
 from typing import Any
@@ -28,16 +33,30 @@ class SparePool:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._spare: tuple[tuple, LearnerKernel, threading.Thread] | None = None
+        self._spare: tuple[tuple, LearnerKernel, threading.Event] | None = None
+        self._jobs: queue.Queue = queue.Queue()
+        self._launcher: threading.Thread | None = None
         atexit.register(self.close)
 
+    def _launch(self) -> None:
+        while True:
+            kernel, done = self._jobs.get()
+            try:
+                kernel.start()
+            finally:
+                done.set()
+
     def _start_spare(self, sandboxed: bool, settings: Any) -> None:
+        if self._launcher is None:
+            self._launcher = threading.Thread(target=self._launch, name="hcai-kernel-launcher",
+                                              daemon=True)
+            self._launcher.start()
         kernel = LearnerKernel(None, sandboxed=sandboxed, limits=settings.limits,
                                extra_arguments=settings.extra_arguments,
                                startup_timeout=settings.startup_timeout)
-        thread = threading.Thread(target=kernel.start, name="hcai-spare-kernel", daemon=True)
-        thread.start()
-        self._spare = (_key(sandboxed, settings), kernel, thread)
+        done = threading.Event()
+        self._jobs.put((kernel, done))
+        self._spare = (_key(sandboxed, settings), kernel, done)
 
     def __call__(self, workdir: Path, sandboxed: bool, settings: Any) -> LearnerKernel:
         """A started kernel holding ``workdir``'s files; a new spare starts meanwhile."""
@@ -45,8 +64,8 @@ class SparePool:
             spare, self._spare = self._spare, None
             kernel = None
             if spare is not None:
-                key, candidate, thread = spare
-                thread.join()
+                key, candidate, done = spare
+                done.wait()
                 if key == _key(sandboxed, settings) and not candidate.dead:
                     kernel = candidate
                 else:
@@ -66,7 +85,7 @@ class SparePool:
         with self._lock:
             spare, self._spare = self._spare, None
         if spare is not None:
-            spare[2].join()
+            spare[2].wait(timeout=120)
             spare[1].close()
 
 

@@ -95,13 +95,15 @@ def points(cell: Mapping[str, Any]) -> float:
 
 
 def kind(cell: Mapping[str, Any]) -> Kind:
-    """The cell's :class:`Kind`."""
+    """The cell's :class:`Kind` (a code grade cell that is no solution is a test, as in nbgrader)."""
+    if cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell):
+        return Kind.TEST
     if is_task(cell):
         return Kind.TASK
     if is_solution(cell):
         return Kind.MANUAL if is_grade(cell) else Kind.ANSWER
     if is_grade(cell):
-        return Kind.TEST if cell.get("cell_type") == "code" else Kind.MANUAL
+        return Kind.MANUAL
     if is_locked(cell):
         return Kind.LOCKED
     return Kind.PLAIN

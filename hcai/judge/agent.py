@@ -35,8 +35,15 @@ class _Fail(Exception):
 
 
 def _main():
+    """The learner's globals: IPython's user namespace in a kernel, else ``__main__``."""
     g = globals().get("LEARNER_GLOBALS")
-    return g if g is not None else _sys.modules["__main__"].__dict__
+    if g is not None:
+        return g
+    ipython = _sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        return shell.user_ns
+    return _sys.modules["__main__"].__dict__
 
 
 def _hid(obj):
@@ -66,10 +73,15 @@ def _other(obj):
         chain, base = _exc_chain(obj)
         return {"$": "excclass", "chain": chain, "base": base}
     t = type(obj)
+    caps = [cap for cap, attr in _CAPS if hasattr(t, attr)]
+    if isinstance(obj, type):
+        caps.append("type")
     return {"$": "handle", "id": _hid(obj), "type": str(getattr(t, "__name__", "object"))[:100],
-            "module": str(getattr(t, "__module__", ""))[:100], "callable": callable(obj),
-            "is_type": isinstance(obj, type),
-            "name": str(getattr(obj, "__name__", ""))[:100] if isinstance(obj, type) or callable(obj) else ""}
+            "module": str(getattr(t, "__module__", ""))[:100], "caps": caps}
+
+
+_CAPS = (("call", "__call__"), ("iter", "__iter__"), ("len", "__len__"), ("item", "__getitem__"),
+         ("next", "__next__"), ("num", "__add__"), ("num", "__float__"), ("num", "__int__"))
 
 
 def _exc_chain(cls):

@@ -4,9 +4,9 @@ A :class:`Session` sends one operation at a time through a :class:`~hcai.judge.c
 to the agent (:mod:`hcai.judge.agent`) and rebuilds the reply: plain data by value
 (:mod:`hcai.judge.crossing`), anything else as a :class:`LearnerObject`. Operations on a
 handle -- attribute, call, item, ``len``, iteration, ``str``, arithmetic, ``setattr`` -- run in
-the kernel and their results cross back the same way. ``==``, ``<``, ``bool()`` and
-``in`` (membership decided by the object) are never decided by learner code: they raise
-:class:`HandleComparison`. ``hash`` and ``is`` use the handle's identity (one handle per
+the kernel and their results cross back the same way. ``==``, ``<`` and ``bool()``
+are never decided by learner code: they raise :class:`HandleComparison` (``x in obj``
+iterates the object and compares the items here, as data). ``hash`` and ``is`` use the handle's identity (one handle per
 kernel object), which learner code cannot influence.
 
 Exceptions raised by learner code come back as the built-in class nearest in the kernel's
@@ -87,7 +87,7 @@ class Session:
         self.sync: Callable[[], dict] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
         self._handles: dict[int, LearnerObject] = {}
-        self._classes: dict[tuple[str, bool], type] = {}
+        self._classes: dict[tuple[str, frozenset], type] = {}
         self._exc_classes: dict[int, type] = {}
         self._rngs: dict[str, Any] = {}
 
@@ -103,12 +103,15 @@ class Session:
             self.epoch += 1
         try:
             text = self.channel.request(payload, self.timeout)
-        except ChannelTimeout:
+        except (ChannelTimeout, TimeoutError):
             raise KernelStopped(f"Your code took longer than {self.timeout:g} seconds when "
                                 "the tests used it, so it was stopped.") from None
         except KernelGone as exc:
             raise KernelStopped("Your notebook stopped running before this check "
                                 f"({str(exc)[:200] or 'the kernel stopped'}).") from None
+        except Exception as exc:  # noqa: BLE001 -- any other channel failure fails closed
+            raise KernelStopped("Your notebook could not answer this check "
+                                f"({type(exc).__name__}).") from None
         reply = self._parse(text)
         self._relay(reply)
         self._restore_rngs(reply.get("rng"))
@@ -171,20 +174,21 @@ class Session:
         existing = self._handles.get(hid)
         if existing is not None:
             return existing
-        cls = self._handle_class(str(data.get("type", "object"))[:100], bool(data.get("callable")))
+        caps = data.get("caps")
+        caps = frozenset(c for c in caps if c in _MIXINS) if isinstance(caps, list) else frozenset()
+        cls = self._handle_class(str(data.get("type", "object"))[:100], caps)
         obj = cls.__new__(cls)
         _set(obj, "_session", self)
         _set(obj, "_hid", hid)
-        _set(obj, "_label", str(data.get("name") or "")[:100])
-        _set(obj, "_is_type", bool(data.get("is_type")))
         self._handles[hid] = obj
         return obj
 
-    def _handle_class(self, type_name: str, is_callable: bool) -> type:
-        key = (type_name, is_callable)
+    def _handle_class(self, type_name: str, caps: frozenset) -> type:
+        """A grader-side class named like the learner's, with only the protocols it has."""
+        key = (type_name, caps)
         if key not in self._classes:
             name = type_name if type_name.isidentifier() else "LearnerObject"
-            bases = (CallableLearnerObject,) if is_callable else (LearnerObject,)
+            bases = tuple(_MIXINS[c] for c in sorted(caps)) + (LearnerObject,)
             self._classes[key] = type(name, bases, {"__slots__": (), "__module__": "learner"})
         return self._classes[key]
 
@@ -260,10 +264,9 @@ def _refuse_compare(self: Any, *other: Any) -> Any:
 class LearnerObject:
     """A learner object living in the kernel; operations on it run there."""
 
-    __slots__ = ("_session", "_hid", "_label", "_is_type", "__weakref__")
+    __slots__ = ("_session", "_hid", "__weakref__")
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse_compare
     __bool__ = _refuse_compare
-    __contains__ = _refuse_compare
 
     def __hash__(self) -> int:
         return hash(("hcai-handle", _get(self, "_hid")))
@@ -288,28 +291,6 @@ class LearnerObject:
     def __delattr__(self, name: str) -> None:
         self._op("delattr", name=name)
 
-    def __getitem__(self, key: Any) -> Any:
-        return self._op("getitem", key=key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._op("setitem", key=key, value=value)
-
-    def __delitem__(self, key: Any) -> None:
-        self._op("delitem", key=key)
-
-    def __len__(self) -> int:
-        n = self._op("len")
-        if type(n) is not int or n < 0:
-            raise ValueUnavailable("len() of your object did not give a whole number")
-        return n
-
-    def __iter__(self) -> Any:
-        items = self._op("iter")
-        return iter(items if isinstance(items, list) else [])
-
-    def __next__(self) -> Any:
-        return self._op("next")
-
     def __str__(self) -> str:
         text = self._op("str")
         return text if isinstance(text, str) else repr(self)
@@ -317,30 +298,76 @@ class LearnerObject:
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
 
-    def __int__(self) -> int:
-        return int(self._op("convert", to="int"))
 
-    def __float__(self) -> float:
-        return float(self._op("convert", to="float"))
+class _Sized:
+    __slots__ = ()
 
-    def __index__(self) -> int:
-        return int(self._op("convert", to="index"))
-
-    def __instancecheck__(self, instance: Any) -> bool:
-        return self._op("isinstance", value=instance) is True
-
-    def __subclasscheck__(self, sub: Any) -> bool:
-        return self._op("isinstance", value=sub, sub=True) is True
+    def __len__(self) -> int:
+        n = self._op("len")  # type: ignore[attr-defined]
+        if type(n) is not int or n < 0:
+            raise ValueUnavailable("len() of your object did not give a whole number")
+        return n
 
 
-class CallableLearnerObject(LearnerObject):
-    """A learner function, class or other callable; calls run in the kernel."""
+class _Iterable:
+    __slots__ = ()
 
+    def __iter__(self) -> Any:
+        items = self._op("iter")  # type: ignore[attr-defined]
+        return iter(items if isinstance(items, list) else [])
+
+
+class _Iterator:
+    __slots__ = ()
+
+    def __next__(self) -> Any:
+        return self._op("next")  # type: ignore[attr-defined]
+
+
+class _Subscriptable:
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._op("getitem", key=key)  # type: ignore[attr-defined]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._op("setitem", key=key, value=value)  # type: ignore[attr-defined]
+
+    def __delitem__(self, key: Any) -> None:
+        self._op("delitem", key=key)  # type: ignore[attr-defined]
+
+
+class _Callable:
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from hcai.judge.outbound import call_in_kernel
         return call_in_kernel(_get(self, "_session"), _get(self, "_hid"), args, kwargs)
+
+
+class _Type:
+    """A learner class: ``isinstance(x, LearnerClass)`` is asked of the kernel."""
+
+    __slots__ = ()
+
+    def __instancecheck__(self, instance: Any) -> bool:
+        return self._op("isinstance", value=instance) is True  # type: ignore[attr-defined]
+
+    def __subclasscheck__(self, sub: Any) -> bool:
+        return self._op("isinstance", value=sub, sub=True) is True  # type: ignore[attr-defined]
+
+
+class _Numeric:
+    __slots__ = ()
+
+    def __int__(self) -> int:
+        return int(self._op("convert", to="int"))  # type: ignore[attr-defined]
+
+    def __float__(self) -> float:
+        return float(self._op("convert", to="float"))  # type: ignore[attr-defined]
+
+    def __index__(self) -> int:
+        return int(self._op("convert", to="index"))  # type: ignore[attr-defined]
 
 
 def _binop(name: str, reflected: bool) -> Callable[[Any, Any], Any]:
@@ -356,16 +383,21 @@ def _unop(name: str) -> Callable[[Any], Any]:
 
 
 for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"):
-    setattr(LearnerObject, f"__{_name}__", _binop(_name, False))
-    setattr(LearnerObject, f"__r{_name}__", _binop(_name, True))
+    setattr(_Numeric, f"__{_name}__", _binop(_name, False))
+    setattr(_Numeric, f"__r{_name}__", _binop(_name, True))
 for _name in ("neg", "pos", "abs", "invert"):
-    setattr(LearnerObject, f"__{_name}__", _unop(_name))
+    setattr(_Numeric, f"__{_name}__", _unop(_name))
+
+#: Protocols a handle class gets when the kernel says the learner's type has them.
+_MIXINS: dict[str, type] = {"call": _Callable, "iter": _Iterable, "len": _Sized,
+                            "item": _Subscriptable, "next": _Iterator, "num": _Numeric,
+                            "type": _Type}
 
 
 def is_handle(value: Any) -> bool:
     return isinstance(value, LearnerObject)
 
 
-__all__ = ["COMPARE_HINT", "CallableLearnerObject", "GradingRefused", "GradingStopped",
+__all__ = ["COMPARE_HINT", "GradingRefused", "GradingStopped",
            "HandleComparison", "KernelStopped", "LearnerException", "LearnerObject",
            "SAFE_EXCEPTIONS", "Session", "ValueUnavailable", "is_handle"]

@@ -67,7 +67,7 @@ def _is_builtin(obj):
 
 def _other(obj):
     """Encode what is not plain data: builtins by name, learner exception classes, handles."""
-    if _is_builtin(obj) and (isinstance(obj, type) or callable(obj)):
+    if _is_builtin(obj) and isinstance(obj, type):
         return {"$": "builtin", "name": obj.__name__}
     if isinstance(obj, type) and issubclass(obj, BaseException):
         chain, base = _exc_chain(obj)
@@ -76,6 +76,11 @@ def _other(obj):
     caps = [cap for cap, attr in _CAPS if hasattr(t, attr)]
     if isinstance(obj, type):
         caps.append("type")
+    # Python's own answers, no learner code involved: identity equality, always true
+    if getattr(t, "__eq__", None) is object.__eq__ and getattr(t, "__ne__", None) is object.__ne__:
+        caps.append("plain_eq")
+    if not hasattr(t, "__bool__") and not hasattr(t, "__len__"):
+        caps.append("plain_truth")
     return {"$": "handle", "id": _hid(obj), "type": str(getattr(t, "__name__", "object"))[:100],
             "module": str(getattr(t, "__module__", ""))[:100], "caps": caps}
 

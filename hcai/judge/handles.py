@@ -118,7 +118,11 @@ class Session:
         if sync and isinstance(reply.get("sync"), dict) and self.on_sync:
             self.on_sync({k: self.decode(v) for k, v in reply["sync"].items()})
         if "raise" in reply:
-            raise self.rebuild_exception(reply["raise"])
+            try:
+                exc = self.rebuild_exception(reply["raise"])
+            except (TypeError, ValueError, KeyError, IndexError, RecursionError):
+                raise ValueUnavailable("the kernel's report of an error could not be read") from None
+            raise exc
         if "fail" in reply:
             raise ValueUnavailable(str(reply["fail"])[:300])
         self.last_writeback = reply.get("writeback")
@@ -150,7 +154,7 @@ class Session:
             return decoding.decode(data, self._other)
         except decoding.DecodeError as exc:
             raise ValueUnavailable(f"the kernel sent something that is not data ({exc})") from None
-        except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
             raise ValueUnavailable(f"the value could not be rebuilt ({type(exc).__name__})") from None
 
     def _other(self, data: dict) -> Any:
@@ -160,7 +164,8 @@ class Session:
         if kind == "builtin":
             name = str(data.get("name"))
             obj = getattr(builtins, name, None)
-            if obj is None or name.startswith("_") or name in ("AssertionError",):
+            # only classes (int, str, ValueError...): a builtin function stays in the kernel
+            if not isinstance(obj, type) or name.startswith("_") or name == "AssertionError":
                 raise decoding.DecodeError("unknown builtin")
             return obj
         if kind == "excclass":
@@ -388,10 +393,35 @@ for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"
 for _name in ("neg", "pos", "abs", "invert"):
     setattr(_Numeric, f"__{_name}__", _unop(_name))
 
+class _PlainEquality:
+    """The learner's type keeps ``object.__eq__``: equality is identity, decided here."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: Any) -> bool:
+        return self is other
+
+    def __ne__(self, other: Any) -> bool:
+        return self is not other
+
+    def __hash__(self) -> int:
+        return hash(("hcai-handle", _get(self, "_hid")))
+
+
+class _PlainTruth:
+    """The learner's type has neither ``__bool__`` nor ``__len__``: always true, as in Python."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return True
+
+
 #: Protocols a handle class gets when the kernel says the learner's type has them.
 _MIXINS: dict[str, type] = {"call": _Callable, "iter": _Iterable, "len": _Sized,
                             "item": _Subscriptable, "next": _Iterator, "num": _Numeric,
-                            "type": _Type}
+                            "type": _Type, "plain_eq": _PlainEquality,
+                            "plain_truth": _PlainTruth}
 
 
 def is_handle(value: Any) -> bool:

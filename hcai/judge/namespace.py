@@ -116,7 +116,8 @@ class TrustedNamespace(dict):
     def _kernel_names(self) -> set[str]:
         if self._names is None or self._names[0] != self._epoch():
             names = self.session.request("names")
-            self._names = (self._epoch(), set(names) if isinstance(names, list) else set())
+            names = names if isinstance(names, list) else []
+            self._names = (self._epoch(), {n for n in names if isinstance(n, str)})
         return self._names[1]
 
     def _is_learner_name(self, name: str) -> bool:

@@ -24,8 +24,24 @@ MAX_OUTPUT_CHARS = 200_000
 _AGENT_BODY = r'''
 import builtins as _builtins
 
-_TABLE = globals().setdefault("_TABLE", {})
-_IDS = globals().setdefault("_IDS", {})
+
+
+def _state():
+    """The handle table, kept across requests even when each request execs a fresh dict."""
+    g = globals()
+    if "LEARNER_GLOBALS" in g:  # LocalChannel keeps this very dict between requests
+        return g.setdefault("_STATE", {"table": {}, "ids": {}})
+    import types
+    mod = _sys.modules.get("_hcai_judge_state")
+    if not isinstance(mod, types.ModuleType) or not isinstance(getattr(mod, "state", None), dict):
+        mod = types.ModuleType("_hcai_judge_state")
+        mod.state = {"table": {}, "ids": {}}
+        _sys.modules["_hcai_judge_state"] = mod
+    return mod.state
+
+
+_TABLE = _state()["table"]
+_IDS = _state()["ids"]
 _MAX_HANDLES = 200_000
 _RNG_BITS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
@@ -351,9 +367,7 @@ def agent(payload):
         reply = {"fail": str(exc)[:300]}
     except CodecLimit as exc:
         reply = {"fail": "it is too large to check (" + str(exc)[:100] + ")"}
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:
+    except BaseException as exc:  # KeyboardInterrupt too: an interrupted call is its failure
         try:
             reply = {"raise": _exc_facts(exc)}
         except BaseException:

@@ -171,11 +171,14 @@ IDIOMS: dict[str, tuple[str, str, str]] = {
         "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nax.set_title('counts')",
         "assert len(ax.patches) == 3\nassert ax.get_title() == 'Counts'\n"
         "assert [p.get_height() for p in ax.patches] == [1, 2, 3]"),
+    # (a kernel's inline backend closes figures after each cell, in nbgrader too: a test that
+    # wants plt.gcf() calls the learner's plotting function first)
     "plt_gcf": (
-        "import matplotlib.pyplot as plt\nplt.figure()\nplt.hist([1, 2, 2, 3], bins=3)\nplt.xlabel('x')",
-        "import matplotlib.pyplot as plt\nplt.figure()\nplt.plot([1, 2])",
-        "import matplotlib.pyplot as plt\nax = plt.gcf().axes[0]\nassert ax.get_xlabel() == 'x'\n"
-        "assert len(ax.patches) == 3"),
+        "import matplotlib.pyplot as plt\ndef plot_hist(xs):\n    plt.figure()\n"
+        "    plt.hist(xs, bins=3)\n    plt.xlabel('x')",
+        "import matplotlib.pyplot as plt\ndef plot_hist(xs):\n    plt.figure()\n    plt.plot(xs)",
+        "import matplotlib.pyplot as plt\nplot_hist([1, 2, 2, 3])\nax = plt.gcf().axes[0]\n"
+        "assert ax.get_xlabel() == 'x'\nassert len(ax.patches) == 3"),
     "file_read_by_test": (
         "def load(path):\n    return open(path).read().split()",
         "def load(path):\n    return []",

@@ -255,6 +255,8 @@ def _op(req):
             raise NameError(f"name {name!r} is not defined", name=name)
         del main[name]
         return None
+    if op == "end_cell":
+        return _end_cell()
     if op == "import":
         import importlib
         return importlib.import_module(str(req.get("name")))
@@ -379,12 +381,36 @@ def agent(payload):
             reply["sync"] = _sync_out(sync)
     except BaseException:
         reply = {"fail": "the random generator state could not be read back"}
+    if _hold_figures():
+        reply["figures"] = True
     reply["out"], reply["err"] = out.getvalue(), err.getvalue()
     _CURRENT_RNGS[0] = {}
     return base64.b64encode(json.dumps(reply, allow_nan=False).encode("utf-8")).decode("ascii")
 
 
 _WRITEBACK = [[]]
+
+
+def _hold_figures():
+    """Keep figures drawn during this request for the rest of the test cell.
+
+    IPython's inline backend closes every figure after each execution, and every request is
+    one; in nbgrader the whole test cell is one execution. So the pending flush is cancelled
+    here and done by the "end_cell" request when the test cell ends.
+    """
+    inline = _sys.modules.get("matplotlib_inline.backend_inline")
+    show = getattr(inline, "show", None)
+    if show is not None and getattr(show, "_draw_called", False):
+        show._draw_called = False
+        return True
+    return False
+
+
+def _end_cell():
+    pyplot = _sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+    return None
 '''
 
 AGENT_SOURCE: str = (CODEC_SOURCE + "\n" + DECODER_SOURCE + "\n"

@@ -71,7 +71,7 @@ SAFE_EXCEPTIONS = {name for name in dir(builtins)
                    and name not in ("AssertionError",)}
 
 #: Requests that run no learner code, so cached learner values stay valid after them.
-QUIET_OPS = frozenset({"get", "names", "set", "del"})
+QUIET_OPS = frozenset({"get", "names", "set", "del", "end_cell"})
 
 COMPARE_HINT = ("compare an attribute or a value of it (for example `len(x)`, `x.name`), "
                 "not the object itself")
@@ -84,6 +84,7 @@ class Session:
         self.channel = channel
         self.timeout = timeout
         self.epoch = 0  # bumped whenever learner code may have run
+        self.figures_held = False  # the kernel kept figures for the rest of this test cell
         self.sync: Callable[[], dict] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
         self._handles: dict[int, LearnerObject] = {}
@@ -113,6 +114,8 @@ class Session:
             raise KernelStopped("Your notebook could not answer this check "
                                 f"({type(exc).__name__}).") from None
         reply = self._parse(text)
+        if reply.get("figures") is True:
+            self.figures_held = True
         self._relay(reply)
         self._restore_rngs(reply.get("rng"))
         if sync and isinstance(reply.get("sync"), dict) and self.on_sync:
@@ -127,6 +130,12 @@ class Session:
             raise ValueUnavailable(str(reply["fail"])[:300])
         self.last_writeback = reply.get("writeback")
         return self.decode(reply.get("ok"))
+
+    def end_cell(self) -> None:
+        """The test cell is over: close the figures the kernel kept for it, as nbgrader would."""
+        if self.figures_held:
+            self.figures_held = False
+            self.request("end_cell")
 
     def _parse(self, text: str) -> dict:
         try:

@@ -142,6 +142,7 @@ def run_test_source(source: str, namespace: Any, *,
         raise
     except BaseException as exc:  # noqa: BLE001 -- any error in a test means "not passed"
         failure = _failure(exc, hidden_lines)
+    failure = _end_cell(namespace, failure)
     outputs: list[dict] = []
     printed = stdout.getvalue()
     if printed and not hidden_lines:  # a hidden test's prints could reveal it
@@ -155,6 +156,21 @@ def run_test_source(source: str, namespace: Any, *,
         outputs.append({"output_type": "execute_result", "execution_count": None,
                         "metadata": {}, "data": {"text/plain": display_text(value)}})
     return CellVerdict(True, "", "", tuple(outputs))
+
+
+def _end_cell(namespace: Any, failure: CellVerdict | None) -> CellVerdict | None:
+    """Tell the kernel the cell is over (figures it kept are closed); a failure here fails it."""
+    session = getattr(namespace, "session", None)
+    if session is None:
+        return failure
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            session.end_cell()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001
+        return failure or _failure(exc, set())
+    return failure
 
 
 def _failure(exc: BaseException, hidden: set[int]) -> CellVerdict:

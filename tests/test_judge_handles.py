@@ -165,13 +165,32 @@ def test_a_learner_class_is_constructed_and_used_in_the_kernel():
 
 def test_the_agent_source_imports_only_the_standard_library():
     import ast
-    tree = ast.parse(agent.AGENT_SOURCE)
+    tree = ast.parse(agent.AGENT_BODY)
     names = {alias.name.partition(".")[0] for node in ast.walk(tree)
              if isinstance(node, (ast.Import, ast.ImportFrom))
              for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
     assert names <= {"sys", "re", "builtins", "collections", "datetime", "decimal", "enum",
                      "base64", "json", "contextlib", "marshal", "types", "importlib",
                      "keyword", "itertools", "operator", "random", "numpy", "pandas", "types"}, names
+
+
+def test_the_kernel_bootstrap_compiles_the_agent_once():
+    import sys
+    sys.modules.pop("_hcai_judge_agent", None)
+    try:
+        first: dict = {}
+        exec(agent.AGENT_SOURCE, first)
+        second: dict = {}
+        exec(agent.AGENT_SOURCE, second)
+        assert first["agent"] is second["agent"]
+        module = sys.modules["_hcai_judge_agent"]
+        module.hcai_version = "stale"
+        third: dict = {}
+        exec(agent.AGENT_SOURCE, third)
+        assert third["agent"] is not first["agent"]
+    finally:
+        sys.modules.pop("_hcai_judge_agent", None)
+        sys.modules.pop("_hcai_judge_state", None)
 
 
 def test_kernel_replies_that_are_not_data_fail_closed():

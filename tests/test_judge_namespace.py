@@ -180,3 +180,11 @@ def test_seed_spellings_are_all_mirrored(idiom):
     values, ns = learner("y = 0")
     assert run(idiom, ns).passed
     assert ns.seeded
+
+
+def test_private_test_names_and_plain_loops_send_nothing_to_the_kernel():
+    values = {"_": 5, "x": 1}
+    channel = LocalChannel(values)
+    ns = TrustedNamespace(channel)
+    assert run("for _ in range(50):\n    _exp = _ * 2\ntotal = sum(range(10))", ns).passed
+    assert channel.requests <= 1 and values["_"] == 5  # at most one look at the kernel's names

@@ -15,6 +15,8 @@ inert data from the reply (see :mod:`hcai.judge.handles`).
 
 from __future__ import annotations
 
+import hashlib
+
 from hcai.judge.crossing import CODEC_SOURCE
 from hcai.judge.decoding import DECODER_SOURCE
 
@@ -413,8 +415,25 @@ def _end_cell():
     return None
 '''
 
-AGENT_SOURCE: str = (CODEC_SOURCE + "\n" + DECODER_SOURCE + "\n"
-                     + f"MAX_OUTPUT_CHARS = {MAX_OUTPUT_CHARS}\n" + _AGENT_BODY)
+AGENT_BODY: str = (CODEC_SOURCE + "\n" + DECODER_SOURCE + "\n"
+                   + f"MAX_OUTPUT_CHARS = {MAX_OUTPUT_CHARS}\n" + _AGENT_BODY)
+"""The agent itself; :class:`hcai.judge.local.LocalChannel` execs it into its own dict."""
+
+_VERSION = hashlib.sha256(AGENT_BODY.encode()).hexdigest()[:16]
+
+# Compiling the body takes tens of milliseconds; a request should not pay that each time. The
+# bootstrap compiles it once per kernel into a module it keeps, and re-binds ``agent``.
+AGENT_SOURCE: str = f"""
+import sys as _sys
+_mod = _sys.modules.get("_hcai_judge_agent")
+if getattr(_mod, "hcai_version", None) != {_VERSION!r} or not callable(getattr(_mod, "agent", None)):
+    import types as _types
+    _mod = _types.ModuleType("_hcai_judge_agent")
+    _mod.hcai_version = {_VERSION!r}
+    exec(compile({AGENT_BODY!r}, "<hcai-agent>", "exec"), _mod.__dict__)
+    _sys.modules["_hcai_judge_agent"] = _mod
+agent = _mod.agent
+"""
 """Exec into a fresh dict ``H`` in the learner's kernel; then call ``H["agent"](payload)``."""
 
-__all__ = ["AGENT_SOURCE", "MAX_OUTPUT_CHARS"]
+__all__ = ["AGENT_BODY", "AGENT_SOURCE", "MAX_OUTPUT_CHARS"]

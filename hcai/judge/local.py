@@ -1,7 +1,7 @@
 """LocalChannel: the kernel agent run in this process, over a dict of learner globals.
 
 For the project's own tests and for checks with no kernel at hand: the learner's names live
-in a plain dict (``values``), the agent (:data:`hcai.judge.agent.AGENT_SOURCE`) runs in a
+in a plain dict (``values``), the agent (:data:`hcai.judge.agent.AGENT_BODY`) runs in a
 separate globals dict over it, and every request goes through the same base64/JSON encoding
 as a sandboxed kernel's. It is not a sandbox: learner code runs with this process's rights,
 and timeouts are not enforced.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hcai.judge.agent import AGENT_SOURCE
+from hcai.judge.agent import AGENT_BODY
 from hcai.judge.namespace import TrustedNamespace
 from hcai.judge.verdict import CellVerdict, run_test_source
 
@@ -22,7 +22,7 @@ class LocalChannel:
     def __init__(self, values: dict[str, Any]) -> None:
         self.values = values
         self._agent: dict[str, Any] = {"__name__": "hcai_agent", "LEARNER_GLOBALS": values}
-        exec(compile(AGENT_SOURCE, "<hcai-agent>", "exec"), self._agent)
+        exec(compile(AGENT_BODY, "<hcai-agent>", "exec"), self._agent)
         self.requests = 0
 
     def request(self, payload: str, timeout: float) -> str:

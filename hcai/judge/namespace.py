@@ -8,8 +8,8 @@ each learner cell). Builtin names are never fetched: tests always get the real b
 Test-side actions mirrored into the kernel, as nbgrader's shared kernel would see them:
 
 * ``del name`` of a learner name deletes it there (``NameError`` if it does not exist);
-* assigning a name the learner's kernel has (or that the test read or deleted) rebinds it
-  there too, to the same handle, to the data, or to the test's own function (see
+* assigning a name the learner's kernel has (or that the test read or deleted), other than
+  a ``_private`` one, rebinds it there too, to the same handle, to the data, or to the test's own function (see
   :mod:`hcai.judge.outbound`);
 * ``setattr``/``setitem`` on a handle happen on the kernel object;
 * ``random.seed``/``np.random.seed`` in a test seed the kernel as well; from then on, in this
@@ -121,7 +121,9 @@ class TrustedNamespace(dict):
         return self._names[1]
 
     def _is_learner_name(self, name: str) -> bool:
-        if name.startswith("__") and name.endswith("__"):
+        # A test's private names (`_exp`, `for _ in ...`) stay test-side: mirroring them would
+        # cost a request each and could only matter to learner code reading `_`-names.
+        if name.startswith("_"):
             return False
         return name in self._learner or name in self._deleted or name in self._kernel_names()
 

@@ -171,7 +171,7 @@ def test_the_agent_source_imports_only_the_standard_library():
              for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
     assert names <= {"sys", "re", "builtins", "collections", "datetime", "decimal", "enum",
                      "base64", "json", "contextlib", "marshal", "types", "importlib",
-                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "types"}, names
+                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "types", "dataclasses"}, names
 
 
 def test_the_kernel_bootstrap_compiles_the_agent_once():
@@ -227,3 +227,31 @@ def test_check_cells_convenience_runs_cells_in_order():
     assert [v.passed for v in check_cells(["x = 1", "assert x == 1"], {})] == [True, True]
     assert handles.SAFE_EXCEPTIONS >= {"ValueError", "TypeError", "NameError"}
     assert "AssertionError" not in handles.SAFE_EXCEPTIONS
+
+
+def test_learner_dataclasses_compare_by_their_fields_here():
+    values = values_of(textwrap.dedent("""
+        from dataclasses import dataclass, field
+        @dataclass
+        class Point:
+            x: int
+            y: int
+            note: str = field(default='', compare=False)
+        @dataclass
+        class Other:
+            x: int
+            y: int
+        @dataclass(eq=False)
+        class NoEq:
+            x: int
+        class Sneaky(Point):
+            def __eq__(self, other):
+                return True
+        def mid(a, b):
+            return Point((a.x + b.x) // 2, (a.y + b.y) // 2)
+        """))
+    assert judge("assert mid(Point(0, 0), Point(4, 2)) == Point(2, 1)", values).passed
+    assert judge("assert Point(1, 2, 'a') == Point(1, 2, 'b') != Point(1, 3)", values).passed
+    assert judge("assert Point(1, 2) != Other(1, 2) and Point(1, 2) != (1, 2)", values).passed
+    assert judge("a = NoEq(1)\nassert a == a and a != NoEq(1)", values).passed
+    assert not judge("assert Sneaky(0, 0) == Point(5, 5)", values).passed

@@ -99,12 +99,29 @@ def _other(obj):
         caps.append("plain_eq")
     if not hasattr(t, "__bool__") and not hasattr(t, "__len__"):
         caps.append("plain_truth")
+    if _dataclass_eq(t):
+        caps.append("fields_eq")
     return {"$": "handle", "id": _hid(obj), "type": str(getattr(t, "__name__", "object"))[:100],
             "module": str(getattr(t, "__module__", ""))[:100], "caps": caps}
 
 
 _CAPS = (("call", "__call__"), ("iter", "__iter__"), ("len", "__len__"), ("item", "__getitem__"),
          ("next", "__next__"), ("num", "__add__"), ("num", "__float__"), ("num", "__int__"))
+
+
+def _dataclass_eq(t):
+    """A dataclass whose ``__eq__`` is the generated one: equality is its fields' equality."""
+    params = getattr(t, "__dataclass_params__", None)
+    eq = getattr(t, "__eq__", None)
+    code = getattr(eq, "__code__", None)
+    return bool(getattr(params, "eq", False)) and getattr(code, "co_filename", "") == "<string>"
+
+
+def _eq_key(obj):
+    import dataclasses
+    if not _dataclass_eq(type(obj)):
+        raise _Fail("not a dataclass")
+    return [_hid(type(obj)), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj) if f.compare)]
 
 
 def _exc_chain(cls):
@@ -297,6 +314,8 @@ def _op(req):
         return next(obj)
     if op == "str":
         return str(obj)
+    if op == "eqkey":
+        return _eq_key(obj)
     if op == "convert":
         kind = {"int": int, "float": float, "index": operator.index, "complex": complex}[req["to"]]
         return kind(obj)

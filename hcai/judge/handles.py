@@ -417,6 +417,28 @@ class _PlainEquality:
         return hash(("hcai-handle", _get(self, "_hid")))
 
 
+class _FieldsEquality:
+    """A learner dataclass (generated ``__eq__``): equal when of one class with equal fields.
+
+    The fields are read from the kernel and compared here, so no learner code decides it.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: Any) -> Any:
+        if not isinstance(other, _FieldsEquality):
+            return NotImplemented
+        mine, theirs = self._op("eqkey"), other._op("eqkey")  # type: ignore[attr-defined]
+        return mine[0] == theirs[0] and mine[1] == theirs[1]
+
+    def __ne__(self, other: Any) -> Any:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(("hcai-handle", _get(self, "_hid")))
+
+
 class _PlainTruth:
     """The learner's type has neither ``__bool__`` nor ``__len__``: always true, as in Python."""
 
@@ -430,6 +452,7 @@ class _PlainTruth:
 _MIXINS: dict[str, type] = {"call": _Callable, "iter": _Iterable, "len": _Sized,
                             "item": _Subscriptable, "next": _Iterator, "num": _Numeric,
                             "type": _Type, "plain_eq": _PlainEquality,
+                            "fields_eq": _FieldsEquality,
                             "plain_truth": _PlainTruth}
 
 

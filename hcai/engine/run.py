@@ -30,6 +30,7 @@ from nbformat import NotebookNode
 from hcai import cells
 from hcai.engine import sandbox as sandbox_mod
 from hcai.engine.channel import KernelChannel
+from hcai.engine.files import FilesView
 from hcai.engine.kernel import LearnerKernel
 from hcai.judge.agent import AGENT_SOURCE
 from hcai.judge.namespace import TrustedNamespace
@@ -72,6 +73,8 @@ class RunSettings:
     max_notebook_output: int = MAX_NOTEBOOK_OUTPUT_CHARS
     total_timeout: float | None = None
     delimiters: cells.Delimiters | None = None
+    #: copy files learner code wrote back into the submission folder (as nbgrader leaves them)
+    write_back: bool = False
 
 
 #: Makes the kernel for one notebook: ``(workdir, sandboxed, settings) -> started kernel``.
@@ -114,8 +117,11 @@ def run_notebook(nb: NotebookNode, workdir: Path, settings: RunSettings | None =
                             "output_truncated": False, "errors": [], "sandboxed": False}
     info["sandboxed"] = use_sandbox = _use_sandbox(settings, info)
     kernel = kernel_source(Path(workdir), use_sandbox, settings)
+    files = FilesView(kernel)
     try:
-        results = _run_cells(nb, kernel, settings, test_cell_ids, info)
+        results = _run_cells(nb, kernel, settings, test_cell_ids, info, files)
+        if settings.write_back:
+            files.write_back(Path(workdir))
     finally:
         info["kernel_died"] = kernel.dead
         if kernel.dead and kernel.death_reason:
@@ -125,7 +131,8 @@ def run_notebook(nb: NotebookNode, workdir: Path, settings: RunSettings | None =
 
 
 def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
-               test_cell_ids: set[str] | None, info: dict[str, Any]) -> list[CellResult]:
+               test_cell_ids: set[str] | None, info: dict[str, Any],
+               files: FilesView) -> list[CellResult]:
     delims = settings.delimiters or cells.course_delimiters()
     namespace = TrustedNamespace(KernelChannel(kernel, AGENT_SOURCE), timeout=settings.timeout)
     total = float(settings.total_timeout or 20 * settings.timeout)
@@ -138,7 +145,9 @@ def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
         grade_id, text = cells.grade_id(cell), cells.source(cell)
         outputs = OutputCollector(settings.max_cell_output, budget)
         if cells.is_test(cell, test_cell_ids):
-            result = judge_test(text, namespace, outputs, index, grade_id, cells.points(cell), delims)
+            with files.cwd():
+                result = judge_test(text, namespace, outputs, index, grade_id, cells.points(cell),
+                                    delims)
             cell.execution_count = None
         elif cells.has_hidden(text, delims):
             # Hidden tests must never reach the learner's kernel, whatever the metadata says.
@@ -153,6 +162,7 @@ def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
         else:
             result = _run_learner_cell(cell, kernel, settings, outputs, index, info)
             namespace.forget_learner_values()
+            files.stale = True
         cell.outputs = outputs.items
         info["output_truncated"] = info["output_truncated"] or outputs.truncated
         results.append(result)

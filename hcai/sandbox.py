@@ -1,4 +1,11 @@
-"""Moved to :mod:`hcai.engine.sandbox`; this name stays until every caller imports it there."""
+"""Moved to :mod:`hcai.engine.sandbox`; this name is the same module until every caller moves.
 
-from hcai.engine.sandbox import *  # noqa: F401,F403
-from hcai.engine.sandbox import __all__  # noqa: F401
+The module object itself is replaced, so ``from hcai import sandbox`` and
+``hcai.engine.sandbox`` are one module (a test that monkeypatches one patches both).
+"""
+
+import sys
+
+from hcai.engine import sandbox as engine_sandbox
+
+sys.modules[__name__] = engine_sandbox

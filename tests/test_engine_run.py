@@ -208,3 +208,23 @@ def test_engine_uses_no_private_names_from_other_modules():
 def test_engine_modules_stay_small():
     for f in sorted((paths.ROOT / "hcai" / "engine").glob("*.py")):
         assert len(f.read_text().splitlines()) <= 400, f.name
+
+
+@pytest.mark.parametrize("sandboxed", [False, True])
+def test_test_cells_see_the_submissions_files_and_what_learner_code_wrote(tmp_path, sandboxed):
+    if sandboxed and not sandbox.available():
+        pytest.skip("bwrap is required for the sandboxed case")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "given.csv").write_text("a,b\n1,2\n")  # an instructor's file beside the notebook
+    answer = ("open('result.txt', 'w').write('42')\n"
+              "open('given.csv', 'w').write('rigged')  # learner code overwrites a course file")
+    test = _test_cell("assert open('given.csv').read() == 'a,b\\n1,2\\n', 'course file changed'\n"
+                      "assert open('result.txt').read() == '42', 'result.txt missing'", "q1")
+    nb = _notebook(answer, [test])
+    settings = RunSettings(sandbox=sandboxed, write_back=True)
+    _, results, info = run_notebook(nb, sub, settings)
+    assert results[1].passed, (results, info)
+    # the learner's written file ends up beside the notebook, the course file is untouched
+    assert (sub / "result.txt").read_text() == "42"
+    assert (sub / "given.csv").read_text() == "a,b\n1,2\n"

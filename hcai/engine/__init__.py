@@ -5,7 +5,7 @@
 * :mod:`hcai.engine.kernel` -- one learner kernel (start, run a cell, stop), public
   jupyter_client API only; :mod:`hcai.engine.outputs` -- output caps;
 * :mod:`hcai.engine.channel` -- :class:`~hcai.engine.channel.KernelChannel`, the one way the
-  grader asks the kernel for data; :mod:`hcai.engine.bridge` -- learner values over it;
+  grader asks the kernel for data (the agent and the judging are :mod:`hcai.judge`);
 * :mod:`hcai.engine.pool` -- a spare kernel started while the current notebook runs;
 * :mod:`hcai.engine.sandbox` -- bubblewrap.
 

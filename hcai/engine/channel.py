@@ -2,7 +2,8 @@
 
 ``request(payload, timeout)`` sends one silent ``execute_request`` (``silent=True``,
 ``store_history=False``). Its code defines the kernel-side *agent* afresh, into a private
-dict under an unpredictable name, so earlier learner cells cannot have replaced it; its one
+dict under an unpredictable name (one per channel, so the agent's handle table lives
+across requests), so earlier learner cells cannot have replaced its functions; its one
 ``user_expression`` is ``<dict>["agent"](payload)``. Only the ``execute_reply`` to that very
 request is read, and its text must be a single plain quoted ASCII string of bounded size;
 that string is returned. Anything else raises :class:`ChannelError`; no answer within the
@@ -20,20 +21,13 @@ import re
 import secrets
 import time
 
-from hcai.engine.kernel import KernelGone, LearnerKernel
+from hcai.engine.kernel import LearnerKernel
+from hcai.judge.channel import ChannelError, ChannelTimeout, KernelGone
 
 #: Largest answer (characters) accepted for one request.
 MAX_REPLY_CHARS = 40 * 1024 * 1024
 #: A plain quoted string: printable ASCII without quotes or backslashes inside.
 _PLAIN = re.compile(r"^'([\x20-\x26\x28-\x5b\x5d-\x7e]*)'$")
-
-
-class ChannelError(RuntimeError):
-    """The kernel's answer was not a plain string, or the request could not run."""
-
-
-class ChannelTimeout(ChannelError, TimeoutError):
-    """No answer within the timeout (the kernel was interrupted, or killed)."""
 
 
 class LearnerSideError(ChannelError):
@@ -56,10 +50,13 @@ class KernelChannel:
         self.kernel = kernel
         self.agent_source = agent_source
         self.max_reply_chars = max_reply_chars
+        self.holder = f"_hcai_{secrets.token_hex(8)}"
 
     def _code(self) -> tuple[str, str]:
-        holder = f"_hcai_{secrets.token_hex(8)}"
-        return f"{holder} = {{}}\nexec({self.agent_source!r}, {holder})\n", holder
+        holder = self.holder
+        code = (f"if not isinstance(globals().get({holder!r}), dict):\n    {holder} = {{}}\n"
+                f"exec({self.agent_source!r}, {holder})\n")
+        return code, holder
 
     def request(self, payload: str, timeout: float) -> str:
         """Send ``payload`` to the kernel's agent; return its answer (see the module docstring)."""

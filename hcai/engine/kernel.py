@@ -36,6 +36,7 @@ from jupyter_client.session import Session
 from hcai import paths
 from hcai.engine import sandbox
 from hcai.engine.outputs import OutputCollector
+from hcai.judge.channel import KernelGone
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,6 @@ RECONNECT_MS = 10
 #: Largest submission folder copied into the sandbox.
 MAX_SUBMISSION_BYTES = 100 * 1024 * 1024
 _POLL = 0.02
-
-
-class KernelGone(RuntimeError):
-    """The learner's kernel died or was killed."""
 
 
 class TolerantKernelClient(BlockingKernelClient):

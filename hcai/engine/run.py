@@ -9,15 +9,16 @@ learner's ``python -m hcai validate`` and by the tests, so all three give the sa
   cell has a wall-clock timeout (interrupt, then kill) and an output cap in characters; a
   dead kernel leaves the remaining cells unrun, never the grader stuck.
 * Test cells (:func:`hcai.cells.is_test`, or the gradebook's ids) never reach the kernel.
-  They run in this process through ``hcai.verdict.run_test_source``; every learner name they
-  read is fetched as plain data (:mod:`hcai.engine.bridge`). A failing test gets one
-  ``error`` output with a friendly message, which nbgrader's ``SaveAutoGrades`` scores as 0.
+  They run in this process through ``hcai.judge.verdict.run_test_source`` in a
+  ``hcai.judge.namespace.TrustedNamespace`` that reaches the learner's values only through
+  :class:`hcai.engine.channel.KernelChannel` (the kernel-side agent is
+  ``hcai.judge.agent.AGENT_SOURCE``). The verdict's outputs are stored on the cell, so
+  nbgrader's ``SaveAutoGrades`` scores it as it scores any cell (a failing test carries one
+  ``error`` output with a friendly message and scores 0).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import time
 from dataclasses import dataclass, field
@@ -26,10 +27,14 @@ from typing import Any, Callable
 
 from nbformat import NotebookNode
 
-from hcai import cells, verdict
+from hcai import cells
 from hcai.engine import sandbox as sandbox_mod
-from hcai.engine.bridge import KernelFetcher
+from hcai.engine.channel import KernelChannel
+from hcai.engine.files import FilesView
 from hcai.engine.kernel import LearnerKernel
+from hcai.judge.agent import AGENT_SOURCE
+from hcai.judge.namespace import TrustedNamespace
+from hcai.judge.verdict import run_test_source
 from hcai.engine.outputs import MAX_CELL_OUTPUT_CHARS, MAX_NOTEBOOK_OUTPUT_CHARS, OutputCollector
 
 log = logging.getLogger(__name__)
@@ -68,6 +73,8 @@ class RunSettings:
     max_notebook_output: int = MAX_NOTEBOOK_OUTPUT_CHARS
     total_timeout: float | None = None
     delimiters: cells.Delimiters | None = None
+    #: copy files learner code wrote back into the submission folder (as nbgrader leaves them)
+    write_back: bool = False
 
 
 #: Makes the kernel for one notebook: ``(workdir, sandboxed, settings) -> started kernel``.
@@ -110,8 +117,11 @@ def run_notebook(nb: NotebookNode, workdir: Path, settings: RunSettings | None =
                             "output_truncated": False, "errors": [], "sandboxed": False}
     info["sandboxed"] = use_sandbox = _use_sandbox(settings, info)
     kernel = kernel_source(Path(workdir), use_sandbox, settings)
+    files = FilesView(kernel)
     try:
-        results = _run_cells(nb, kernel, settings, test_cell_ids, info)
+        results = _run_cells(nb, kernel, settings, test_cell_ids, info, files)
+        if settings.write_back:
+            files.write_back(Path(workdir))
     finally:
         info["kernel_died"] = kernel.dead
         if kernel.dead and kernel.death_reason:
@@ -121,9 +131,10 @@ def run_notebook(nb: NotebookNode, workdir: Path, settings: RunSettings | None =
 
 
 def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
-               test_cell_ids: set[str] | None, info: dict[str, Any]) -> list[CellResult]:
+               test_cell_ids: set[str] | None, info: dict[str, Any],
+               files: FilesView) -> list[CellResult]:
     delims = settings.delimiters or cells.course_delimiters()
-    namespace = verdict.TrustedNamespace(KernelFetcher(kernel, timeout=settings.timeout))
+    namespace = TrustedNamespace(KernelChannel(kernel, AGENT_SOURCE), timeout=settings.timeout)
     total = float(settings.total_timeout or 20 * settings.timeout)
     started = time.monotonic()
     budget = [settings.max_notebook_output]
@@ -134,7 +145,9 @@ def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
         grade_id, text = cells.grade_id(cell), cells.source(cell)
         outputs = OutputCollector(settings.max_cell_output, budget)
         if cells.is_test(cell, test_cell_ids):
-            result = judge_test(text, namespace, outputs, index, grade_id, cells.points(cell), delims)
+            with files.cwd():
+                result = judge_test(text, namespace, outputs, index, grade_id, cells.points(cell),
+                                    delims)
             cell.execution_count = None
         elif cells.has_hidden(text, delims):
             # Hidden tests must never reach the learner's kernel, whatever the metadata says.
@@ -149,6 +162,7 @@ def _run_cells(nb: NotebookNode, kernel: LearnerKernel, settings: RunSettings,
         else:
             result = _run_learner_cell(cell, kernel, settings, outputs, index, info)
             namespace.forget_learner_values()
+            files.stale = True
         cell.outputs = outputs.items
         info["output_truncated"] = info["output_truncated"] or outputs.truncated
         results.append(result)
@@ -172,22 +186,23 @@ def _run_learner_cell(cell: NotebookNode, kernel: LearnerKernel, settings: RunSe
     return CellResult(index, cells.grade_id(cell), "code", status == "ok", message, None)
 
 
-def judge_test(text: str, namespace: verdict.TrustedNamespace, outputs: OutputCollector,
+def judge_test(text: str, namespace: TrustedNamespace, outputs: OutputCollector,
                index: int, grade_id: str | None, points: float,
                delims: cells.Delimiters | None = None) -> CellResult:
-    """Run one test cell here; file its verdict as the cell's outputs."""
+    """Run one test cell here; file its verdict's outputs as the cell's outputs."""
     hidden = cells.hidden_line_numbers(text, delims)
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        result = verdict.run_test_source(text, namespace, hidden_lines=hidden)
-    printed = buf.getvalue()
-    if printed and not hidden:  # what a cell with hidden tests prints could reveal them
-        outputs.stream("stdout", printed)
+    result = run_test_source(text, namespace, hidden_lines=hidden)
+    for out in result.outputs:
+        kind = out.get("output_type")
+        if kind == "stream":
+            outputs.stream(str(out.get("name", "stdout")), str(out.get("text", "")))
+        elif kind == "error":
+            outputs.error_output(out.get("ename", "Error"), out.get("evalue", ""),
+                                 out.get("traceback") or [])
+        elif kind in ("execute_result", "display_data"):
+            outputs.data(str(kind), out)
     if result.passed:
         return CellResult(index, grade_id, "test", True, "", points)
-    out = result.as_output()
-    if out is not None:
-        outputs.error_output(out["ename"], out["evalue"], out["traceback"])
     return CellResult(index, grade_id, "test", False, result.message, 0.0)
 
 

@@ -68,7 +68,7 @@ class TrustedExecute(Execute):
             interrupt_on_timeout=bool(self.interrupt_on_timeout),
             extra_arguments=[str(a) for a in self.extra_arguments], limits=self.limits(),
             max_cell_output=self.max_cell_output, max_notebook_output=self.max_notebook_output,
-            delimiters=cells.delimiters_from(self.config))
+            delimiters=cells.delimiters_from(self.config), write_back=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         path = Path((resources.get("metadata") or {}).get("path") or ".")

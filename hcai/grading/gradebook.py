@@ -50,6 +50,20 @@ def tests_of(resources: dict) -> GradebookTests | None:
     return GradebookTests(ids, sources, points)
 
 
+def autograded_points(gb: Any, assignment: str) -> dict[str, float]:
+    """``{grade_id: points}`` of an assignment's autograder test cells, from the gradebook.
+
+    A graded cell that is also a solution cell is a manually graded answer, code or not.
+    """
+    out: dict[str, float] = {}
+    for nb in gb.find_assignment(assignment).notebooks:
+        solutions = {sc.name for sc in nb.solution_cells}
+        for gc in nb.grade_cells:
+            if gc.cell_type == "code" and gc.name not in solutions:
+                out[gc.name] = float(gc.max_score)
+    return out
+
+
 def cell_metadata(gb: Any, notebook_id: str, assignment_id: str) -> dict[str, dict[str, Any]]:
     """``{grade_id: nbgrader metadata}`` as the gradebook records each cell of a notebook."""
     notebook = gb.find_notebook(notebook_id, assignment_id)
@@ -77,4 +91,4 @@ def cell_metadata(gb: Any, notebook_id: str, assignment_id: str) -> dict[str, di
     return out
 
 
-__all__ = ["SCHEMA_VERSION", "GradebookTests", "cell_metadata", "notebook_keys", "tests_of"]
+__all__ = ["SCHEMA_VERSION", "GradebookTests", "autograded_points", "cell_metadata", "notebook_keys", "tests_of"]

@@ -33,7 +33,8 @@ from typing import Any
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
-from hcai.judge.handles import GradingRefused, Session, ValueUnavailable
+from hcai.judge.handles import GradingRefused, ValueUnavailable
+from hcai.judge.session import Session
 from hcai.judge.outbound import encode_for_kernel
 
 

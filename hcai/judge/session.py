@@ -39,6 +39,9 @@ class Session:
         self.timeout = timeout
         self.epoch = 0  # bumped whenever learner code may have run
         self.figures_held = False  # the kernel kept figures for the rest of this test cell
+        #: Called after every request that may have run learner code (the engine can refresh
+        #: the test cells' view of the files, which that code may have written).
+        self.on_learner_code: Callable[[], None] | None = None
         self.sync: Callable[[], dict] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
         self._handles: dict[int, LearnerObject] = {}
@@ -67,6 +70,8 @@ class Session:
         except Exception as exc:  # noqa: BLE001 -- any other channel failure fails closed
             raise KernelStopped("Your notebook could not answer this check "
                                 f"({type(exc).__name__}).") from None
+        if op not in QUIET_OPS and self.on_learner_code is not None:
+            self.on_learner_code()
         reply = self._parse(text)
         if reply.get("figures") is True:
             self.figures_held = True

@@ -68,12 +68,15 @@ c.Autograde.autograde_preprocessors = [
 # learner's answer is still judged (without this the cell's grade is silently empty).
 c.OverwriteCells.add_missing_cells = True
 
+# Execution: TrustedExecute (a subclass of Execute) reads these four traits; the engine
+# fixes the rest (kernels are always stopped at once, errors never stop the run, no timing
+# is recorded, the notebook's kernelspec is ignored): see hcai/grading/execute.py.
 c.Execute.timeout = 30                      # seconds per cell; a loop is interrupted
-c.Execute.startup_timeout = 60
-c.Execute.interrupt_on_timeout = True
-c.Execute.shutdown_kernel = "immediate"     # saves ~0.3 s per submission
-c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
-c.Execute.record_timing = False
+c.Execute.startup_timeout = 60              # seconds a fresh kernel has to answer
+c.Execute.interrupt_on_timeout = True       # False: a cell that runs too long stops the kernel
+c.Execute.extra_arguments = []              # more kernel flags (the sandbox adds its own)
+# The next submission's kernel starts while the current one runs (hcai/engine/pool.py).
+c.TrustedExecute.prestart_kernel = True
 
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100

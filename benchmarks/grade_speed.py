@@ -4,7 +4,10 @@ Grades the same synthetic class (default 30 submissions of the test fixture assi
 in separate copies of a course, with the course's own nbgrader config (sandboxed execute):
 
 1. ``nbgrader autograde A`` then ``nbgrader generate_feedback A`` -- what an instructor
-   runs by hand, one submission after another;
+   runs by hand, one submission after another. With ``--baseline plain`` (the default) this
+   is plain nbgrader: the course config with nbgrader's own default sanitize, autograde and
+   feedback steps (its ``Execute``, unsandboxed). ``--baseline course`` keeps the course's
+   steps (sandboxed ``TrustedExecute``, one notebook after another);
 2. ``python -m hcai grade A --workers N`` -- autograde, feedback and grades CSV;
 
 and, for the autograding step alone, ``nbgrader autograde A`` against
@@ -56,8 +59,22 @@ def _run(cmd: list[str], cwd: Path) -> float:
     return seconds
 
 
-def _course(root: Path, name: str, count: int) -> Path:
+PLAIN_NBGRADER = """
+# --- benchmark baseline: plain nbgrader's own steps --------------------------------------
+from nbgrader.converters import Autograde as _Autograde, GenerateFeedback as _Feedback
+for _name in ("sanitize_preprocessors", "autograde_preprocessors"):
+    setattr(c.Autograde, _name, list(_Autograde.class_traits()[_name].default_value))
+c.GenerateFeedback.preprocessors = list(_Feedback.class_traits()["preprocessors"].default_value)
+c.Execute.shutdown_kernel = "immediate"  # plain nbgrader at its fastest (saves ~0.3 s each)
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+"""
+
+
+def _course(root: Path, name: str, count: int, plain: bool = False) -> Path:
     course = fabricate.make_course(root / name)
+    if plain:
+        with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+            fh.write(PLAIN_NBGRADER)
     # Generate the student version (and the gradebook) outside the timed part.
     _run([str(BIN / "nbgrader"), "generate_assignment", A, "--force"], course)
     fabricate.fabricate_many(course, count)
@@ -72,9 +89,10 @@ def _scores(course: Path) -> dict[str, tuple]:
                 for s in gb.assignment_submissions(A)}
 
 
-def _pair(tmp: Path, tag: str, count: int, workers: int, full: bool, par_first: bool) -> tuple[float, float, bool]:
+def _pair(tmp: Path, tag: str, count: int, workers: int, full: bool, par_first: bool,
+          plain: bool = True) -> tuple[float, float, bool]:
     """Time sequential nbgrader and ``hcai grade`` on two identical fresh courses."""
-    seq, par = _course(tmp, f"seq-{tag}", count), _course(tmp, f"par-{tag}", count)
+    seq, par = _course(tmp, f"seq-{tag}", count, plain), _course(tmp, f"par-{tag}", count)
     nbgrader, hcai = str(BIN / "nbgrader"), [sys.executable, "-m", "hcai"]
 
     def run_seq() -> float:
@@ -102,24 +120,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="alternate the order and report the median ratio (the machine's load varies)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary courses")
+    parser.add_argument("--baseline", choices=("plain", "course"), default="plain",
+                        help="sequential side: plain nbgrader's steps, or the course's sandboxed ones")
+    parser.add_argument("--only", choices=("autograde", "full"), default=None,
+                        help="run one of the two comparisons only")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="hcai-grade-speed-"))
     ok = True
     try:
         print(f"{args.count} submissions, {os.cpu_count()} cores, workers={args.workers}, "
-              f"load average {os.getloadavg()[0]:.1f}; courses in {tmp}")
+              f"baseline {args.baseline}, load average {os.getloadavg()[0]:.1f}; courses in {tmp}")
         for full, label in ((False, "autograde only: nbgrader autograde  vs  hcai grade --no-feedback"),
                             (True, "with feedback:  nbgrader autograde + generate_feedback  vs  hcai grade")):
+            if args.only and (args.only == "full") != full:
+                continue
             ratios = []
             print(f"\n{label}")
             for r in range(args.repeat):
-                t_seq, t_par, same = _pair(tmp, f"{int(full)}{r}", args.count, args.workers, full, r % 2 == 1)
+                t_seq, t_par, same = _pair(tmp, f"{int(full)}{r}", args.count, args.workers, full,
+                                           r % 2 == 1, args.baseline == "plain")
                 ok = ok and same
                 ratios.append(t_seq / t_par)
                 print(f"  run {r + 1}: sequential {t_seq:6.1f} s   parallel {t_par:6.1f} s   "
                       f"ratio {t_seq / t_par:5.2f}x   identical scores: {'yes' if same else 'NO'}")
-            print(f"  median ratio {statistics.median(ratios):.2f}x")
+            print(f"  median ratio {statistics.median(ratios):.2f}x   "
+                  f"(load average now {os.getloadavg()[0]:.1f})")
         return 0 if ok else 1
     finally:
         if args.keep:

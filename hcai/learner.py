@@ -4,9 +4,11 @@
   ``generate_assignment``, run in a temporary copy of the course so the tracked sources and
   the instructors' gradebook are never touched) into ``workspace/<id>/<id>.ipynb``. A
   notebook the learner already has is never overwritten.
-* ``validate`` runs a notebook top to bottom (``hcai.grading.execute.execute_notebook``,
-  without the sandbox: it is the learner's own machine) and prints a checklist of the
-  visible test cells, then the total of visible-test points. Exit code 1 when a check fails.
+* ``validate`` runs a notebook top to bottom with the grader's own engine
+  (:func:`hcai.engine.run.run_notebook`: learner cells in a kernel, sandboxed where
+  bubblewrap is installed, test cells judged outside it, hidden regions found with the
+  course's nbgrader delimiters) and prints a checklist of the visible test cells, then the
+  total of visible-test points. Exit code 1 when a check fails. It imports no nbgrader.
 
 :func:`generate_student_versions` is also what the book's Sphinx extension uses to offer the
 student notebook for download, so there is one way of making a student version.
@@ -22,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from hcai import paths
+from hcai import cells, paths
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -150,35 +152,28 @@ def _cmd_workspace(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _is_test(result: Any) -> bool:
-    kind = str(_field(result, "kind", "") or "")
-    if kind:
-        return kind.lower() in {"test", "tests", "autograded_test", "autograder_tests", "grade"}
-    return bool(_field(result, "points"))
-
-
-def validate_notebook(path: Path, out=print) -> int:
-    """Run ``path`` and print a checklist of its visible test cells. Returns the exit code."""
+def _read_notebook(path: Path) -> Any:
+    """The notebook at ``path`` (any nbformat 4.x; missing cell ids added), or LearnerError."""
     import nbformat
 
-    path = Path(path)
     if not path.is_file():
         raise LearnerError(f"No notebook at {path}.")
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # noqa: BLE001 -- any unreadable file is the same problem for a learner
         raise LearnerError(f"{path} is not a readable notebook ({type(exc).__name__}).") from None
-    if not any(c.get("metadata", {}).get("nbgrader", {}).get("grade") for c in nb.cells):
+    if not any(cells.is_grade(c) for c in nb.cells):
         raise LearnerError(f"{path.name} has no graded cells: is it a course assignment "
                            "(and were its cell metadata kept)?")
-    from hcai.grading.execute import execute_notebook
+    return nb
 
+
+def run_for_validate(path: Path) -> tuple[Any, list[Any]]:
+    """Run the notebook at ``path`` as the grader does; ``(notebook, cell results)``."""
+    from hcai.engine import sandbox
+    from hcai.engine.run import RunSettings, run_notebook
+
+    nb = _read_notebook(path)
     with tempfile.TemporaryDirectory(prefix="hcai-validate-") as tmp:
         work = Path(tmp) / "work"
         work.mkdir()
@@ -187,32 +182,35 @@ def validate_notebook(path: Path, out=print) -> int:
         for item in path.parent.iterdir():
             if item.is_file() and item.stat().st_size < 50_000_000:
                 shutil.copy2(item, work / item.name)
-        _nb, results, _info = execute_notebook(nb, work, sandbox=False)
-    tests = [r for r in results if _is_test(r)]
-    out(f"Checking {path.name}: {len(tests)} visible test cell(s)")
-    raised = [r for r in results if not _is_test(r) and _field(r, "passed") is False]
-    for r in raised:
-        where = _field(r, "grade_id") or f"cell {int(_field(r, 'index', 0)) + 1}"
-        out(f"  ! {where} {_field(r, 'message', 'raised an error')}")
+        settings = RunSettings(sandbox=sandbox.available(), allow_unsandboxed=True)
+        nb, results, _info = run_notebook(nb, work, settings)
+    return nb, results
+
+
+def validate_notebook(path: Path, out=print) -> int:
+    """Run ``path`` and print a checklist of its visible test cells. Returns the exit code."""
+    nb, results = run_for_validate(Path(path))
+    tests = [r for r in results if r.kind == "test"]
+    out(f"Checking {Path(path).name}: {len(tests)} visible test cell(s)")
+    for r in results:
+        if r.kind != "test" and r.passed is False:
+            out(f"  ! {r.grade_id or f'cell {r.index + 1}'} {r.message or 'raised an error'}")
     earned = possible = 0.0
     failed = 0
-    # A failed test's result carries the points awarded (0); what it is worth is in the cell.
-    worth = {i: float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0) or 0)
-             for i, c in enumerate(nb.cells)}
     for r in tests:
-        gid = _field(r, "grade_id", "?")
-        pts = worth.get(int(_field(r, "index", -1)), float(_field(r, "points", 0) or 0))
+        # A failed test's result carries the points awarded (0); what it is worth is in the cell.
+        pts = cells.points(nb.cells[r.index])
         possible += pts
         label = f"{pts:g} point{'s' if pts != 1 else ''}"
-        if _field(r, "passed"):
+        if r.passed:
             earned += pts
-            out(f"  \u2713 {gid} ({label})")
-        else:
-            failed += 1
-            message = str(_field(r, "message", "") or "did not pass").strip().splitlines()
-            out(f"  \u2717 {gid} ({label}): {message[0] if message else 'did not pass'}")
-            for extra in message[1:3]:
-                out(f"      {extra}")
+            out(f"  \u2713 {r.grade_id} ({label})")
+            continue
+        failed += 1
+        message = str(r.message or "did not pass").strip().splitlines()
+        out(f"  \u2717 {r.grade_id} ({label}): {message[0] if message else 'did not pass'}")
+        for extra in message[1:3]:
+            out(f"      {extra}")
     out(f"Visible tests: {earned:g} of {possible:g} points. Hidden tests and hand-graded answers "
         "are checked when your work is graded.")
     if failed:

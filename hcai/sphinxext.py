@@ -29,6 +29,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from hcai import cells as nbcells
 from hcai import paths
 
 log = logging.getLogger(__name__)
@@ -53,14 +54,23 @@ def load_objectives(path: Path = OBJECTIVES_FILE) -> dict:
 
 
 @lru_cache(maxsize=16)
-def _graded_cells(nb_path: str, mtime: float) -> tuple[str, dict[str, float]]:
+def _read_cells(nb_path: str, mtime: float) -> tuple[str, dict[str, float], frozenset[str]]:
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-    cells = {}
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade"):
-            cells[meta.get("grade_id", "")] = float(meta.get("points", 0) or 0)
-    return str(nb.get("metadata", {}).get("title") or Path(nb_path).stem), cells
+    graded = {nbcells.grade_id(c) or "": nbcells.points(c) for c in nb.get("cells", [])
+              if nbcells.is_grade(c)}
+    tests = frozenset(nbcells.grade_id(c) or "" for c in nb.get("cells", []) if nbcells.is_test(c))
+    return str(nb.get("metadata", {}).get("title") or Path(nb_path).stem), graded, tests
+
+
+def _graded_cells(nb_path: str, mtime: float) -> tuple[str, dict[str, float]]:
+    title, graded, _tests = _read_cells(nb_path, mtime)
+    return title, graded
+
+
+def autograded_ids(aid: str) -> frozenset[str]:
+    """grade_ids of the assignment's autograder test cells (:mod:`hcai.cells` decides)."""
+    nb = paths.SOURCE_DIR / aid / f"{aid}.ipynb"
+    return _read_cells(str(nb), nb.stat().st_mtime)[2] if nb.is_file() else frozenset()
 
 
 def assignment_info(aid: str) -> tuple[str, dict[str, float]] | None:
@@ -198,8 +208,9 @@ class ExerciseObjectivesDirective(SphinxDirective):
                 blist += nodes.list_item("", para)
         if not len(blist):
             log.warning("exercise-objectives: %s assesses no objective", aid, location=self.get_location())
-        auto = sum(p for g, p in cells.items() if g.endswith("-tests"))
-        manual = sum(p for g, p in cells.items() if not g.endswith("-tests"))
+        tests = autograded_ids(aid)
+        auto = sum(p for g, p in cells.items() if g in tests)
+        manual = sum(p for g, p in cells.items() if g not in tests)
         summary = nodes.paragraph(text=f"Points: {auto + manual:g} in all, {auto:g} checked automatically "
                                        f"and {manual:g} graded by hand with a rubric.")
         return [blist, summary]

@@ -40,7 +40,8 @@ FIXTURE = "hostile-fixture"
 CELL_TIMEOUT = "4"
 STATUSES = {"graded", "needs_manual_grading", "error"}
 #: Attacks that depend on an assignment's own answers and tests, run on every real one.
-REAL_ASSIGNMENT_ATTACKS = {"rigged", "patched", "filesystem", "tampered", "stripped"}
+REAL_ASSIGNMENT_ATTACKS = {"rigged", "patched", "filesystem", "tampered", "stripped", "liars",
+                           "fake_assert", "racer"}
 #: Metadata tampering that nbgrader 0.9.6 alone turns into an error with no score;
 #: ``hcai.grading.sanitize.RestoreGradebookMetadata`` makes them ordinary graded zeros.
 METADATA_TAMPERING = {"tampered", "stripped"}

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from hcai import paths, sandbox
-from hcai.grading.execute import LearnerKernel, _Outputs
+from hcai import paths
+from hcai.engine import sandbox
+from hcai.engine.kernel import LearnerKernel
+from hcai.engine.outputs import OutputCollector
 
 
 def _run(kernel: LearnerKernel, code: str, timeout: float = 20) -> tuple[str, str]:
-    out = _Outputs(1_000_000, [10_000_000])
+    out = OutputCollector(1_000_000, [10_000_000])
     status, _ = kernel.run_cell(code, timeout, out)
     text = "".join(o.get("text", "") + o.get("evalue", "") for o in out.items)
     return status, text
@@ -38,7 +40,9 @@ def kernel(tmp_path_factory):
 def canaries():
     """Canary files in places the sandbox must not see (removed afterwards)."""
     tag = uuid.uuid4().hex
-    places = [paths.ROOT, paths.ROOT / "tests", paths.ASSIGNMENTS_DIR, paths.ROOT / ".git"]
+    places = [paths.ROOT, paths.ROOT / "tests", paths.ASSIGNMENTS_DIR]
+    if (paths.ROOT / ".git").is_dir():  # a git worktree has a .git file instead
+        places.append(paths.ROOT / ".git")
     made = []
     for place in places:
         f = place / f"canary-{tag}.txt"
@@ -185,7 +189,7 @@ def test_missing_bwrap_refuses_unless_allowed(monkeypatch):
     with pytest.raises(sandbox.SandboxUnavailable, match="bubblewrap"):
         sandbox.require(False)
     assert sandbox.require(True) is False
-    from hcai.grading.execute import execute_notebook
+    from hcai.engine.run import execute_notebook
     import nbformat
     with pytest.raises(sandbox.SandboxUnavailable, match="--unsandboxed"):
         execute_notebook(nbformat.v4.new_notebook(), Path("."), sandbox=True)

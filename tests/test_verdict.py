@@ -1,14 +1,22 @@
-"""Verdicts on plain data: what crosses from the learner, and what a test then decides."""
+"""Verdicts on learner values (hcai.judge): what crosses from the learner, and what a test decides."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pandas as pd
 import pytest
 
-from hcai import crossing, verdict
+from hcai.judge import crossing, decoding
+from hcai.judge.local import LocalChannel, check_cells
+from hcai.judge.namespace import TrustedNamespace
+from hcai.judge.verdict import HIDDEN_FAILURE, run_test_source
+
+
+def round_trip(value):
+    return decoding.decode(json.loads(crossing.dumps(value)))
 
 
 def test_dataframe_round_trip_keeps_values_dtypes_and_labels():
@@ -21,17 +29,16 @@ def test_dataframe_round_trip_keeps_values_dtypes_and_labels():
         "opt": pd.array([1, None, 3], dtype="Int64"),
         "flag": [True, False, True],
     }, index=pd.Index(["r1", "r2", "r3"], name="row"))
-    back = crossing.round_trip(df)
-    pd.testing.assert_frame_equal(back, df)
+    pd.testing.assert_frame_equal(round_trip(df), df)
 
 
 def test_series_and_nested_containers_round_trip():
     s = pd.Series([3, 1], index=pd.Index(["b", "a"], name="k"), name="count")
-    pd.testing.assert_series_equal(crossing.round_trip(s), s)
+    pd.testing.assert_series_equal(round_trip(s), s)
     value = {"a": [1, (2, 3), {4}], "b": {"c": None, "d": dt.date(2026, 11, 25)}, 7: 2**80}
-    assert crossing.round_trip(value) == value
-    assert math.isnan(crossing.round_trip(float("nan")))
-    assert crossing.round_trip(pd.Timestamp("2026-08-02")) == pd.Timestamp("2026-08-02")
+    assert round_trip(value) == value
+    assert math.isnan(round_trip(float("nan")))
+    assert round_trip(pd.Timestamp("2026-08-02")) == pd.Timestamp("2026-08-02")
 
 
 class _AlwaysEqual:
@@ -65,11 +72,10 @@ class _RiggedStr(str):
 
 
 @pytest.mark.parametrize("rigged", [_AlwaysEqual(), _RiggedList([1]), _RiggedStr("no")])
-def test_rigged_objects_arrive_as_data_or_unsupported_and_fail(rigged):
-    got = crossing.round_trip(rigged)
-    assert not isinstance(got, (_AlwaysEqual, _RiggedList, _RiggedStr))
-    verdicts = verdict.check_cells(
-        ["assert answer == [1, 2, 3]", "assert answer == 'expected'", "assert len(answer) == 3"],
+def test_rigged_objects_arrive_as_data_or_handles_and_fail(rigged):
+    verdicts = check_cells(
+        ["assert answer == [1, 2, 3]", "assert answer == 'expected'",
+         "assert len(answer) == 3 and answer == [0, 0, 0]"],
         {"answer": rigged})
     assert [v.passed for v in verdicts] == [False, False, False]
 
@@ -82,11 +88,10 @@ def test_rigged_dataframe_subclass_crosses_by_value():
         def __eq__(self, other):
             return True
 
-    wrong = Rigged({"a": [9]})
     src = ("import pandas as pd\n"
            "pd.testing.assert_frame_equal(answer, pd.DataFrame({'a': [1]}))")
-    assert not verdict.check_cells([src], {"answer": wrong})[0].passed
-    assert verdict.check_cells([src], {"answer": pd.DataFrame({"a": [1]})})[0].passed
+    assert not check_cells([src], {"answer": Rigged({"a": [9]})})[0].passed
+    assert check_cells([src], {"answer": pd.DataFrame({"a": [1]})})[0].passed
 
 
 def test_learner_functions_get_and_return_plain_data():
@@ -96,19 +101,19 @@ def test_learner_functions_get_and_return_plain_data():
         calls.append(type(x))
         return [v * 2 for v in x]
 
-    ok = verdict.check_cells(["assert double([1, 2]) == [2, 4]"], {"double": double})
+    ok = check_cells(["assert double([1, 2]) == [2, 4]"], {"double": double})
     assert ok[0].passed and calls == [list]
 
     def cheat(x):
         return _AlwaysEqual()
 
-    assert not verdict.check_cells(["assert cheat([1]) == [2]"], {"cheat": cheat})[0].passed
+    assert not check_cells(["assert cheat([1]) == [2]"], {"cheat": cheat})[0].passed
 
     def boom(x):
         raise ValueError("nope")
 
-    v = verdict.check_cells(["assert boom(1) == 2"], {"boom": boom})[0]
-    assert not v.passed and "boom" in v.message
+    v = check_cells(["assert boom(1) == 2"], {"boom": boom})[0]
+    assert not v.passed and "ValueError" in v.message and "nope" in v.message
 
 
 def test_big_and_deep_values_are_capped():
@@ -117,11 +122,10 @@ def test_big_and_deep_values_are_capped():
     for _ in range(200):
         cur.append([])
         cur = cur[0]
-    assert isinstance(crossing.round_trip(deep), list)  # the encoder stops at its depth cap
-    assert "too_deep" in crossing.dumps(deep)
-    assert isinstance(crossing.loads("x" * (crossing.MAX_JSON_CHARS + 1)), crossing.Unsupported)
-    v = verdict.check_cells(["assert answer == list(range(3_000_000))"],
-                            {"answer": list(range(3_000_000))})[0]
+    v = check_cells(["assert answer == []"], {"answer": deep})[0]
+    assert not v.passed and "too large" in v.message
+    v = check_cells(["assert answer == list(range(3_000_000))"],
+                    {"answer": list(range(3_000_000))})[0]
     assert not v.passed
 
 
@@ -130,38 +134,24 @@ def test_missing_names_and_hidden_failures_give_safe_messages():
            "### BEGIN HIDDEN TESTS\n"
            "assert answer == 42, 'expected 42'\n"
            "### END HIDDEN TESTS\n")
-    missing = verdict.check_cells([src], {})[0]
+    missing = check_cells([src], {})[0]
     assert not missing.passed and "answer" in missing.message
-    visible = verdict.check_cells([src], {"answer": -1})[0]
-    assert visible.message == "answer should be positive"
-    hidden = verdict.check_cells([src], {"answer": 7})[0]
-    assert hidden.message == verdict.HIDDEN_FAILURE and "42" not in hidden.message
-    assert verdict.check_cells([src], {"answer": 42})[0].passed
-
-
-def test_hidden_failures_from_check_helpers_keep_their_safe_hint():
-    src = ("from hcai import checks\n"
-           "### BEGIN HIDDEN TESTS\n"
-           "checks.check_set(answer, {'a', 'b'}, 'answer')\n"
-           "### END HIDDEN TESTS\n")
-    v = verdict.check_cells([src], {"answer": {"a"}})[0]
-    assert not v.passed
-    assert v.message.startswith(verdict.HIDDEN_FAILURE)
-    assert len(v.message) > len(verdict.HIDDEN_FAILURE) + 5  # the helper's hint came through
-    assert "'b'" not in v.message  # ...without the expected value
+    assert check_cells([src], {"answer": -1})[0].message == "answer should be positive"
+    hidden = check_cells([src], {"answer": 7})[0]
+    assert hidden.message == HIDDEN_FAILURE and "42" not in hidden.message
+    assert check_cells([src], {"answer": 42})[0].passed
 
 
 def test_namespace_forgets_learner_values_but_keeps_test_names():
     values = {"x": 1}
-    ns = verdict.TrustedNamespace(verdict.LocalFetcher(values))
-    assert verdict.run_test_source("helper = 5\nassert x == 1", ns).passed
+    ns = TrustedNamespace(LocalChannel(values))
+    assert run_test_source("helper = 5\nassert x == 1", ns).passed
     values["x"] = 2
     ns.forget_learner_values()
-    assert verdict.run_test_source("assert x == 2 and helper == 5", ns).passed
+    assert run_test_source("assert x == 2 and helper == 5", ns).passed
 
 
 def test_shadowing_builtins_in_learner_values_does_not_reach_tests():
-    # A learner "len" or "isinstance" is never fetched: tests always get the real builtins.
-    v = verdict.check_cells(["assert len([1, 2]) == 2 and isinstance(1, int)"],
-                            {"len": lambda x: 0, "isinstance": lambda *a: False})[0]
+    v = check_cells(["assert len([1, 2]) == 2 and isinstance(1, int)"],
+                    {"len": lambda x: 0, "isinstance": lambda *a: False})[0]
     assert v.passed

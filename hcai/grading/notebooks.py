@@ -1,7 +1,10 @@
 """Static checks of assignment notebooks, before anything runs.
 
 Notebooks are read as raw JSON on purpose: ``nbformat.read`` silently repairs duplicate
-cell ids, which is exactly one of the mistakes these checks exist to catch.
+cell ids, which is exactly one of the mistakes these checks exist to catch. Any nbformat 4
+notebook nbgrader grades passes: 4.0-4.4 notebooks have no cell ids (and nbformat adds
+missing ones to 4.5 notebooks on read), so a missing id is not a problem. Cell kinds and
+region markers come from :mod:`hcai.cells` (the course's nbgrader delimiters).
 """
 
 from __future__ import annotations
@@ -11,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
-HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-MARK_SCHEME_MARKERS = ("BEGIN MARK SCHEME", "END MARK SCHEME")
+from hcai import cells as nbcells
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,8 @@ def read_raw(path: Path) -> dict[str, Any]:
     return data
 
 
-def _source(cell: dict[str, Any]) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _nbgrader(cell: dict[str, Any]) -> dict[str, Any]:
-    meta = cell.get("metadata", {}) or {}
-    value = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    return value if isinstance(value, dict) else {}
+_source = nbcells.source
+_nbgrader = nbcells.nbgrader_meta
 
 
 def _label(index: int, cell: dict[str, Any]) -> str:
@@ -84,7 +78,7 @@ def _common_checks(name: str, data: dict[str, Any]) -> list[Problem]:
     for index, cell in enumerate(data["cells"]):
         cell_id = cell.get("id")
         if cell_id is None:
-            problems.append(Problem(name, _label(index, cell), "has no cell id (save it with a current Jupyter)"))
+            pass  # nbformat < 4.5 has none; nbformat adds missing ones on read
         elif cell_id in seen_ids:
             problems.append(Problem(name, _label(index, cell),
                                     f"cell id {cell_id!r} is also used by cell {seen_ids[cell_id] + 1}"))
@@ -122,24 +116,30 @@ def _read_and_check(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return data, _common_checks(path.name, data)
 
 
+def _count(text: str, delimiter: str) -> int:
+    """Lines holding ``delimiter`` (nbgrader looks for it anywhere in a line)."""
+    return sum(1 for line in text.split("\n") if delimiter in line)
+
+
 def check_source(path: Path) -> list[Problem]:
     """Problems in an instructor's source notebook."""
     data, problems = _read_and_check(path)
     if data is None:
         return problems
+    d = nbcells.course_delimiters()
     for index, cell in enumerate(data["cells"]):
         src, meta = _source(cell), _nbgrader(cell)
-        if any(m in src for m in SOLUTION_MARKERS) and not meta.get("solution"):
+        if any(m in src for m in (d.begin_solution, d.end_solution)) and not meta.get("solution"):
             problems.append(Problem(path.name, _label(index, cell),
                                     "has a BEGIN/END SOLUTION region but is not marked as a solution cell, "
                                     "so the solution would be released"))
-        if any(m in src for m in HIDDEN_MARKERS) and not meta.get("grade"):
+        if any(m in src for m in (d.begin_hidden, d.end_hidden)) and not meta.get("grade"):
             problems.append(Problem(path.name, _label(index, cell),
                                     "has a hidden-test region but is not a graded test cell, "
                                     "so the hidden tests would be released"))
-        if src.count("BEGIN SOLUTION") != src.count("END SOLUTION"):
+        if _count(src, d.begin_solution) != _count(src, d.end_solution):
             problems.append(Problem(path.name, _label(index, cell), "BEGIN/END SOLUTION markers do not pair up"))
-        if src.count("BEGIN HIDDEN TESTS") != src.count("END HIDDEN TESTS"):
+        if _count(src, d.begin_hidden) != _count(src, d.end_hidden):
             problems.append(Problem(path.name, _label(index, cell),
                                     "BEGIN/END HIDDEN TESTS markers do not pair up"))
     return problems
@@ -152,7 +152,7 @@ def check_release(path: Path) -> list[Problem]:
         return problems
     for index, cell in enumerate(data["cells"]):
         src = _source(cell)
-        for marker in (*SOLUTION_MARKERS, *HIDDEN_MARKERS, *MARK_SCHEME_MARKERS):
+        for marker in nbcells.course_delimiters().all:
             if marker in src:
                 problems.append(Problem(path.name, _label(index, cell),
                                         f"still contains {marker!r} in the student version"))

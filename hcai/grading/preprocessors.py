@@ -18,9 +18,10 @@ from typing import Any
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
+
+from hcai import cells as nbcells
 
 #: Notebook metadata key where :class:`RecordProblems` leaves its findings.
 METADATA_KEY = "hcai_grading"
@@ -125,20 +126,10 @@ def _cell_label(cell: NotebookNode, index: int) -> str:
     return str(grade_id or cell.get("id") or f"cell {index + 1}")
 
 
-def hidden_test_lines(cells: list[NotebookNode], begin: str = "BEGIN HIDDEN TESTS",
-                      end: str = "END HIDDEN TESTS") -> set[str]:
+def hidden_test_lines(cells: list[NotebookNode],
+                      delims: nbcells.Delimiters | None = None) -> set[str]:
     """The stripped, non-trivial lines inside every hidden-test region of ``cells``."""
-    found: set[str] = set()
-    for cell in cells:
-        inside = False
-        for line in str(cell.get("source", "")).splitlines():
-            if begin in line:
-                inside = True
-            elif end in line:
-                inside = False
-            elif inside and len(line.strip()) >= 4:
-                found.add(line.strip())
-    return found
+    return nbcells.hidden_text_lines(cells, delims)
 
 
 class HideTestTracebacks(NbGraderPreprocessor):
@@ -152,7 +143,7 @@ class HideTestTracebacks(NbGraderPreprocessor):
     placeholder = Unicode("(hidden test)").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        self._hidden = hidden_test_lines(nb.cells)
+        self._hidden = hidden_test_lines(nb.cells, nbcells.delimiters_from(self.config))
         return super().preprocess(nb, resources)
 
     def _scrub(self, text: str) -> str:
@@ -165,7 +156,7 @@ class HideTestTracebacks(NbGraderPreprocessor):
                         cell_index: int) -> tuple[NotebookNode, ResourcesDict]:
         if cell.cell_type != "code":
             return cell, resources
-        is_test = utils.is_grade(cell) and not utils.is_solution(cell)
+        is_test = nbcells.is_test(cell)
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue

@@ -49,7 +49,11 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-SCHEMA_VERSION = 3
+from hcai import cells as nbcells
+from hcai.grading.gradebook import SCHEMA_VERSION, cell_metadata
+
+#: Kept under its older name for callers.
+gradebook_metadata = cell_metadata
 
 
 @dataclass(frozen=True)
@@ -63,27 +67,16 @@ class ReleasedCell:
     locked: bool
 
 
-def _nbgrader(cell: Any) -> dict[str, Any]:
-    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-    value = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    return value if isinstance(value, dict) else {}
-
-
-def _source(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
 def released_cells(nb: Any) -> list[ReleasedCell]:
     """The nbgrader cells of a trusted (released or source) notebook, in order."""
     cells = []
     for cell in nb.get("cells", []):
-        meta = _nbgrader(cell)
+        meta = nbcells.nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
         if isinstance(grade_id, str) and grade_id:
             cid = cell.get("id")
             cells.append(ReleasedCell(cid if isinstance(cid, str) else None, grade_id,
-                                      str(cell.get("cell_type")), _source(cell), bool(meta.get("locked"))))
+                                      str(cell.get("cell_type")), nbcells.source(cell), bool(meta.get("locked"))))
     return cells
 
 
@@ -95,7 +88,7 @@ def match_cells(cells: Sequence[Any], known: Iterable[str],
     claimed: list[str | None] = []
     by_id: list[str | None] = []
     for cell in cells:
-        gid = _nbgrader(cell).get("grade_id")
+        gid = nbcells.nbgrader_meta(cell).get("grade_id")
         claimed.append(gid if isinstance(gid, str) and gid in known else None)
         cid = cell.get("id")
         by_id.append(by_cell_id.get(cid) if isinstance(cid, str) else None)
@@ -119,7 +112,7 @@ def match_cells(cells: Sequence[Any], known: Iterable[str],
     for i, cell in enumerate(cells):  # 4: untouched source of a locked released cell
         if i in result:
             continue
-        text, kind = _source(cell), cell.get("cell_type")
+        text, kind = nbcells.source(cell), cell.get("cell_type")
         for r in free_locked:
             if r.grade_id not in taken and r.cell_type == kind and r.source == text:
                 take(i, r.grade_id)
@@ -150,33 +143,6 @@ def insert_positions(order: Sequence[str], present: dict[str, int], missing: Ite
     return plan
 
 
-def gradebook_metadata(gb: Any, notebook_id: str, assignment_id: str) -> dict[str, dict[str, Any]]:
-    """``{grade_id: nbgrader metadata}`` as the gradebook records each cell of a notebook."""
-    notebook = gb.find_notebook(notebook_id, assignment_id)
-    grades = {c.name: c for c in notebook.grade_cells}
-    solutions = {c.name for c in notebook.solution_cells}
-    tasks = {c.name: c for c in notebook.task_cells}
-    out: dict[str, dict[str, Any]] = {}
-    for sc in notebook.source_cells:
-        meta: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "grade_id": sc.name,
-            "grade": sc.name in grades,
-            "solution": sc.name in solutions,
-            "task": sc.name in tasks,
-            "locked": bool(sc.locked),
-            "cell_type": sc.cell_type,
-        }
-        if sc.name in grades:
-            meta["points"] = float(grades[sc.name].max_score)
-        elif sc.name in tasks:
-            meta["points"] = float(tasks[sc.name].max_score)
-        if sc.checksum:
-            meta["checksum"] = sc.checksum
-        out[sc.name] = meta
-    return out
-
-
 class RestoreGradebookMetadata(NbGraderPreprocessor):
     """Give every recognised cell the gradebook's nbgrader metadata; strip it from the rest."""
 
@@ -203,7 +169,7 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
             return nb, resources
         try:
             with Gradebook(db_url) as gb:
-                known = gradebook_metadata(gb, notebook_id, assignment_id)
+                known = cell_metadata(gb, notebook_id, assignment_id)
                 notebook = gb.find_notebook(notebook_id, assignment_id)
                 # plain copies: the session closes before they are used
                 originals = {c.name: SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked,
@@ -217,7 +183,7 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
         released = released_cells(reference) if reference is not None else []
         matched = match_cells(nb.cells, known, released)
         for index, cell in enumerate(nb.cells):
-            before = _nbgrader(cell)
+            before = nbcells.nbgrader_meta(cell)
             if index in matched:
                 meta = dict(known[matched[index]])
                 if before != meta:
@@ -266,4 +232,4 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
 
 
 __all__ = ["ReleasedCell", "RestoreGradebookMetadata", "gradebook_metadata", "insert_positions",
-           "match_cells", "released_cells"]
+           "match_cells", "released_cells", "SCHEMA_VERSION"]

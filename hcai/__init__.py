@@ -3,7 +3,7 @@
 Modules:
     paths    -- where the repository, data and assignments live (one place for paths)
     data     -- load and validate the course's tables by name
-    verdict  -- run test-cell code on plain learner data, outside the learner's kernel
+    judge    -- judge test cells outside the learner's kernel (docs/GRADING-MODEL.md)
     checks   -- friendly assertion helpers used by test cells
 """
 

@@ -3,7 +3,7 @@
 Every helper raises :class:`AssertionError` with a message written for the learner: it says
 *what to look at* (the type, the columns, how many rows, the case of the text, a category
 that is missing or extra) and never prints the expected value itself, so the same helpers
-are safe in hidden tests. Values arrive here as plain data (see :mod:`hcai.crossing`), so
+are safe in hidden tests. Values arrive here as plain data (see :mod:`hcai.judge.crossing`), so
 the helpers only rely on built-in types and pandas objects rebuilt by the grader.
 """
 

@@ -3,7 +3,7 @@ wrong answers are caught with friendly messages, and no answer key leaks.
 
 Notebooks run in-process here (fast): setup and answer cells are exec'd in a plain dict
 (trusted instructor code), test cells are judged by :mod:`hcai.verdict` exactly as the
-grader judges them, with learner values crossing through :mod:`hcai.crossing`.
+grader judges them, with learner values crossing through :mod:`hcai.judge.crossing`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from hcai.judge import agent, handles
+from hcai.judge import agent, session
 from hcai.judge.local import LocalChannel, check_cells, run_learner_code
 from hcai.judge.namespace import TrustedNamespace
 from hcai.judge.verdict import run_test_source
@@ -225,8 +225,8 @@ def test_kernel_replies_that_are_not_data_fail_closed():
 
 def test_check_cells_convenience_runs_cells_in_order():
     assert [v.passed for v in check_cells(["x = 1", "assert x == 1"], {})] == [True, True]
-    assert handles.SAFE_EXCEPTIONS >= {"ValueError", "TypeError", "NameError"}
-    assert "AssertionError" not in handles.SAFE_EXCEPTIONS
+    assert session.SAFE_EXCEPTIONS >= {"ValueError", "TypeError", "NameError"}
+    assert "AssertionError" not in session.SAFE_EXCEPTIONS
 
 
 def test_learner_dataclasses_compare_by_their_fields_here():

@@ -188,3 +188,11 @@ def test_private_test_names_and_plain_loops_send_nothing_to_the_kernel():
     ns = TrustedNamespace(channel)
     assert run("for _ in range(50):\n    _exp = _ * 2\ntotal = sum(range(10))", ns).passed
     assert channel.requests <= 1 and values["_"] == 5  # at most one look at the kernel's names
+
+
+def test_the_engine_hears_when_learner_code_may_have_run():
+    values = {"x": 1, "f": lambda: 2}
+    seen: list[int] = []
+    ns = TrustedNamespace(LocalChannel(values), on_learner_code=lambda: seen.append(1))
+    assert run("assert x == 1", ns).passed and seen == []   # reading a value runs nothing
+    assert run("assert f() == 2", ns).passed and seen == [1]

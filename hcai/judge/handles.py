@@ -1,13 +1,13 @@
-"""Grader-side handles for learner objects that stay in the kernel, and the session behind them.
+"""Grader-side handles for learner objects that stay in the kernel, and the judge's exceptions.
 
-A :class:`Session` sends one operation at a time through a :class:`~hcai.judge.channel.Channel`
-to the agent (:mod:`hcai.judge.agent`) and rebuilds the reply: plain data by value
-(:mod:`hcai.judge.crossing`), anything else as a :class:`LearnerObject`. Operations on a
-handle -- attribute, call, item, ``len``, iteration, ``str``, arithmetic, ``setattr`` -- run in
-the kernel and their results cross back the same way. ``==``, ``<`` and ``bool()``
-are never decided by learner code: they raise :class:`HandleComparison` (``x in obj``
-iterates the object and compares the items here, as data). ``hash`` and ``is`` use the handle's identity (one handle per
-kernel object), which learner code cannot influence.
+The session (:mod:`hcai.judge.session`) rebuilds replies: plain data by value, anything else
+as a :class:`LearnerObject`. Operations on a handle -- attribute, call, item, ``len``,
+iteration, ``str``, arithmetic, ``setattr`` -- run in the kernel and their results cross back
+the same way. ``==``, ``<`` and ``bool()`` are never decided by learner code: they raise
+:class:`HandleComparison` unless Python itself would answer (identity, always true) or the
+object is a dataclass compared by its fields here; ``x in obj`` iterates the object and
+compares the items here, as data. ``hash`` and ``is`` use the handle's identity (one handle
+per kernel object), which learner code cannot influence. ``repr`` is fixed.
 
 Exceptions raised by learner code come back as the built-in class nearest in the kernel's
 MRO (``ValueError`` for ``class BadAge(ValueError)``), except that ``AssertionError`` and the
@@ -18,15 +18,10 @@ exception class becomes a grader-side class of the same name deriving from that 
 
 from __future__ import annotations
 
-import base64
-import builtins
-import json
-import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from hcai.judge import crossing, decoding
-from hcai.judge.channel import Channel, ChannelTimeout, KernelGone
-
+if TYPE_CHECKING:
+    from hcai.judge.session import Session
 
 class GradingStopped(BaseException):
     """The test cannot go on faithfully; never caught by a test's ``except Exception``.
@@ -64,201 +59,8 @@ class ValueUnavailable(Exception):
     """A learner value could not cross (too large, too deep, gone)."""
 
 
-#: Built-in exception classes that may cross as themselves.
-SAFE_EXCEPTIONS = {name for name in dir(builtins)
-                   if isinstance(getattr(builtins, name), type)
-                   and issubclass(getattr(builtins, name), Exception)
-                   and name not in ("AssertionError",)}
-
-#: Requests that run no learner code, so cached learner values stay valid after them.
-QUIET_OPS = frozenset({"get", "names", "set", "del", "end_cell"})
-
 COMPARE_HINT = ("compare an attribute or a value of it (for example `len(x)`, `x.name`), "
                 "not the object itself")
-
-
-class Session:
-    """One conversation with the agent: requests, handles, exceptions, relayed output."""
-
-    def __init__(self, channel: Channel, timeout: float = 30.0) -> None:
-        self.channel = channel
-        self.timeout = timeout
-        self.epoch = 0  # bumped whenever learner code may have run
-        self.figures_held = False  # the kernel kept figures for the rest of this test cell
-        self.sync: Callable[[], dict] | None = None  # global random states to carry
-        self.on_sync: Callable[[dict], None] | None = None
-        self._handles: dict[int, LearnerObject] = {}
-        self._classes: dict[tuple[str, frozenset], type] = {}
-        self._exc_classes: dict[int, type] = {}
-        self._rngs: dict[str, Any] = {}
-
-    # requests -------------------------------------------------------------------------------
-    def request(self, op: str, **fields: Any) -> Any:
-        """Run one operation in the kernel; return its rebuilt result or raise its exception."""
-        body: dict[str, Any] = {"op": op, **fields}
-        sync = self.sync() if self.sync else None
-        if sync:
-            body["sync"] = sync
-        payload = base64.b64encode(json.dumps(body, allow_nan=False).encode()).decode("ascii")
-        if op not in QUIET_OPS:
-            self.epoch += 1
-        try:
-            text = self.channel.request(payload, self.timeout)
-        except (ChannelTimeout, TimeoutError):
-            raise KernelStopped(f"Your code took longer than {self.timeout:g} seconds when "
-                                "the tests used it, so it was stopped.") from None
-        except KernelGone as exc:
-            raise KernelStopped("Your notebook stopped running before this check "
-                                f"({str(exc)[:200] or 'the kernel stopped'}).") from None
-        except Exception as exc:  # noqa: BLE001 -- any other channel failure fails closed
-            raise KernelStopped("Your notebook could not answer this check "
-                                f"({type(exc).__name__}).") from None
-        reply = self._parse(text)
-        if reply.get("figures") is True:
-            self.figures_held = True
-        self._relay(reply)
-        self._restore_rngs(reply.get("rng"))
-        if sync and isinstance(reply.get("sync"), dict) and self.on_sync:
-            self.on_sync({k: self.decode(v) for k, v in reply["sync"].items()})
-        if "raise" in reply:
-            try:
-                exc = self.rebuild_exception(reply["raise"])
-            except (TypeError, ValueError, KeyError, IndexError, RecursionError):
-                raise ValueUnavailable("the kernel's report of an error could not be read") from None
-            raise exc
-        if "fail" in reply:
-            raise ValueUnavailable(str(reply["fail"])[:300])
-        self.last_writeback = reply.get("writeback")
-        return self.decode(reply.get("ok"))
-
-    def end_cell(self) -> None:
-        """The test cell is over: close the figures the kernel kept for it, as nbgrader would."""
-        if self.figures_held:
-            self.figures_held = False
-            self.request("end_cell")
-
-    def _parse(self, text: str) -> dict:
-        try:
-            if not isinstance(text, str) or len(text) > crossing.MAX_JSON_CHARS * 4 // 3 + 16:
-                raise ValueError("reply too large")
-            reply = crossing.loads_json(base64.b64decode(text, validate=True).decode("utf-8"))
-        except (ValueError, TypeError) as exc:
-            raise ValueUnavailable(f"the kernel's reply could not be read ({exc})") from None
-        if not isinstance(reply, dict):
-            raise ValueUnavailable("the kernel's reply could not be read")
-        return reply
-
-    @staticmethod
-    def _relay(reply: dict) -> None:
-        # Learner output during a call reaches whatever the test has made sys.stdout.
-        out, err = reply.get("out"), reply.get("err")
-        if isinstance(out, str) and out:
-            sys.stdout.write(out)
-        if isinstance(err, str) and err:
-            sys.stderr.write(err)
-
-    # decoding -------------------------------------------------------------------------------
-    def decode(self, data: Any) -> Any:
-        try:
-            return decoding.decode(data, self._other)
-        except decoding.DecodeError as exc:
-            raise ValueUnavailable(f"the kernel sent something that is not data ({exc})") from None
-        except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
-            raise ValueUnavailable(f"the value could not be rebuilt ({type(exc).__name__})") from None
-
-    def _other(self, data: dict) -> Any:
-        kind = data.get("$")
-        if kind == "handle":
-            return self.handle(data)
-        if kind == "builtin":
-            name = str(data.get("name"))
-            obj = getattr(builtins, name, None)
-            # only classes (int, str, ValueError...): a builtin function stays in the kernel
-            if not isinstance(obj, type) or name.startswith("_") or name == "AssertionError":
-                raise decoding.DecodeError("unknown builtin")
-            return obj
-        if kind == "excclass":
-            return self.exception_class(data.get("chain") or [], str(data.get("base")))
-        raise decoding.DecodeError(f"unknown kind {str(kind)[:40]!r}")
-
-    def handle(self, data: dict) -> "LearnerObject":
-        hid = data.get("id")
-        if type(hid) is not int:
-            raise decoding.DecodeError("bad handle")
-        existing = self._handles.get(hid)
-        if existing is not None:
-            return existing
-        caps = data.get("caps")
-        caps = frozenset(c for c in caps if c in _MIXINS) if isinstance(caps, list) else frozenset()
-        cls = self._handle_class(str(data.get("type", "object"))[:100], caps)
-        obj = cls.__new__(cls)
-        _set(obj, "_session", self)
-        _set(obj, "_hid", hid)
-        self._handles[hid] = obj
-        return obj
-
-    def _handle_class(self, type_name: str, caps: frozenset) -> type:
-        """A grader-side class named like the learner's, with only the protocols it has."""
-        key = (type_name, caps)
-        if key not in self._classes:
-            name = type_name if type_name.isidentifier() else "LearnerObject"
-            bases = tuple(_MIXINS[c] for c in sorted(caps)) + (LearnerObject,)
-            self._classes[key] = type(name, bases, {"__slots__": (), "__module__": "learner"})
-        return self._classes[key]
-
-    def exception_class(self, chain: list, base: str) -> type:
-        """A grader-side stand-in for a learner exception class (name and built-in base only)."""
-        parent: type = getattr(builtins, base) if base in SAFE_EXCEPTIONS else LearnerException
-        bases = (parent, LearnerException) if parent is not LearnerException else (parent,)
-        cls: type = parent
-        for link in reversed(chain):
-            hid, name = int(link[0]), str(link[1])[:100]
-            if hid not in self._exc_classes:
-                self._exc_classes[hid] = type(name if name.isidentifier() else "LearnerError",
-                                              bases, {"__module__": "learner"})
-            cls = self._exc_classes[hid]
-            bases = (cls,)
-        return cls
-
-    def rebuild_exception(self, facts: Any) -> BaseException:
-        facts = facts if isinstance(facts, dict) else {}
-        cls = self.exception_class(facts.get("chain") or [], str(facts.get("base")))
-        msg = str(facts.get("msg", ""))[:2000]
-        try:
-            args = self.decode(facts.get("args"))
-            exc = cls(*args) if isinstance(args, tuple) else cls(msg)
-        except Exception:  # noqa: BLE001 -- e.g. UnicodeDecodeError's five arguments
-            exc = cls(msg)
-        if isinstance(exc, (NameError, AttributeError)) and facts.get("name"):
-            exc.name = str(facts["name"])[:200]
-        exc.hcai_learner = True  # type: ignore[attr-defined]
-        return exc
-
-    # random generators the test passes in ---------------------------------------------------
-    def rng_token(self, rng: Any) -> str:
-        token = str(len(self._rngs) + 1)
-        self._rngs[token] = rng
-        return token
-
-    def _restore_rngs(self, states: Any) -> None:
-        if not isinstance(states, dict):
-            self._rngs.clear()
-            return
-        for token, data in states.items():
-            rng = self._rngs.get(token)
-            if rng is None:
-                continue
-            state = self.decode(data)
-            try:
-                if hasattr(rng, "bit_generator"):
-                    rng.bit_generator.state = state
-                elif hasattr(rng, "set_state"):
-                    rng.set_state(state)
-                else:
-                    rng.setstate(state)
-            except Exception:  # noqa: BLE001 -- a learner kernel sent a bad state
-                raise ValueUnavailable("a random generator's state could not be restored") from None
-        self._rngs.clear()
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -449,7 +251,7 @@ class _PlainTruth:
 
 
 #: Protocols a handle class gets when the kernel says the learner's type has them.
-_MIXINS: dict[str, type] = {"call": _Callable, "iter": _Iterable, "len": _Sized,
+PROTOCOLS: dict[str, type] = {"call": _Callable, "iter": _Iterable, "len": _Sized,
                             "item": _Subscriptable, "next": _Iterator, "num": _Numeric,
                             "type": _Type, "plain_eq": _PlainEquality,
                             "fields_eq": _FieldsEquality,
@@ -460,6 +262,6 @@ def is_handle(value: Any) -> bool:
     return isinstance(value, LearnerObject)
 
 
-__all__ = ["COMPARE_HINT", "GradingRefused", "GradingStopped",
+__all__ = ["COMPARE_HINT", "PROTOCOLS", "GradingRefused", "GradingStopped",
            "HandleComparison", "KernelStopped", "LearnerException", "LearnerObject",
-           "SAFE_EXCEPTIONS", "Session", "ValueUnavailable", "is_handle"]
+           "ValueUnavailable", "is_handle"]

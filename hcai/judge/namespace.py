@@ -29,11 +29,12 @@ import os
 import random
 import sys
 import types
-from typing import Any
+from typing import Any, Callable
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
-from hcai.judge.handles import GradingRefused, Session, ValueUnavailable
+from hcai.judge.handles import GradingRefused, ValueUnavailable
+from hcai.judge.session import Session
 from hcai.judge.outbound import encode_for_kernel
 
 
@@ -71,9 +72,11 @@ class ModuleProxy:
 class TrustedNamespace(dict):
     """Globals for test cells; see the module docstring for what reaches the kernel."""
 
-    def __init__(self, channel: Channel, *, timeout: float = 30.0) -> None:
+    def __init__(self, channel: Channel, *, timeout: float = 30.0,
+                 on_learner_code: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.session = Session(channel, timeout)
+        self.session.on_learner_code = on_learner_code
         self.session.sync = self._sync_states
         self.session.on_sync = self._apply_states
         self.seeded: set[str] = set()

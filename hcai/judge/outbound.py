@@ -29,7 +29,8 @@ import types
 from typing import Any
 
 from hcai.judge import crossing
-from hcai.judge.handles import GradingRefused, LearnerObject, Session
+from hcai.judge.handles import GradingRefused, LearnerObject
+from hcai.judge.session import Session
 
 #: Filename test cells are compiled under (shipped functions are recognised by it).
 TEST_FILENAME = "<test cell>"

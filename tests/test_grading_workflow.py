@@ -21,8 +21,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
 sys.path.insert(0, str(FIXTURES))
 
 import fabricate  # noqa: E402
+from pg_support import gradebook_backend, postgres_server  # noqa: E402,F401 -- fixtures
 
 from hcai.grading import cli  # noqa: E402
+from hcai.grading.config import load_config  # noqa: E402
 
 A = fabricate.ASSIGNMENT
 CELL_TIMEOUT = "6"
@@ -46,7 +48,8 @@ def _grade(course: Path, capsys, *extra: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def grading_env():
+def grading_env(gradebook_backend):
+    """Every test here runs once on SQLite and once on a throwaway PostgreSQL."""
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("HCAI_EXCHANGE", raising=False)
         mp.delenv("HCAI_NBGRADER_EXTRA_CONFIG", raising=False)
@@ -64,7 +67,8 @@ def graded(tmp_path_factory, grading_env):
     with contextlib.redirect_stdout(out):
         code = cli.main(["grade", A, "--course-dir", str(course), "--workers", "2",
                          "--timeout", CELL_TIMEOUT])
-    return {"course": course, "kinds": kinds, "before": before, "code": code, "out": out.getvalue()}
+    return {"course": course, "kinds": kinds, "before": before, "code": code, "out": out.getvalue(),
+            "db_url": load_config(course).CourseDirectory.db_url}
 
 
 def test_release_wrote_student_version_exchange_and_lms_zip(graded):
@@ -179,7 +183,7 @@ def test_manual_grade_in_gradebook_is_picked_up(graded, capsys):
     course = graded["course"]
     feedback = course / "feedback" / "ada" / A / f"{A}.html"
     old = feedback.stat().st_mtime_ns
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # what formgrader does on save
+    with Gradebook(graded["db_url"]) as gb:  # what formgrader does on save
         grade = gb.find_grade("q3", A, A, "ada")
         grade.manual_score = 2
         grade.needs_manual_grade = False
@@ -222,3 +226,15 @@ def test_grade_unknown_assignment_is_a_usage_error(graded, capsys):
     assert cli.main(["grade", "nope", "--course-dir", str(graded["course"])]) == 2
     assert "No assignment 'nope'" in capsys.readouterr().err
 
+
+
+def test_gradebook_is_in_the_chosen_backend(graded, gradebook_backend):
+    from nbgrader.api import Gradebook
+
+    name, url = gradebook_backend
+    course = graded["course"]
+    assert (course / "gradebook.db").is_file() == (name == "sqlite")
+    if url:
+        assert graded["db_url"] == url
+    with Gradebook(graded["db_url"], "hcai") as gb:
+        assert gb.find_submission(A, "ben").score is not None

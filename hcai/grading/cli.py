@@ -37,6 +37,13 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
         except KeyboardInterrupt:
             print("Interrupted; what was graded so far is kept (re-run to continue).", file=sys.stderr)
             return 130
+        except Exception as exc:
+            from hcai.grading.database import lost_connection
+            message = lost_connection(exc)
+            if message is None:
+                raise
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_USAGE
     return wrapped
 
 

@@ -113,6 +113,21 @@ def check_reachable(url: str, timeout: int = 10) -> None:
         engine.dispose()
 
 
+def lost_connection(exc: BaseException) -> str | None:
+    """A plain message when ``exc`` is the gradebook database going away mid-command."""
+    try:
+        from sqlalchemy.exc import DBAPIError, OperationalError
+    except ImportError:
+        return None
+    if not isinstance(exc, OperationalError) and not (isinstance(exc, DBAPIError)
+                                                      and exc.connection_invalidated):
+        return None
+    first = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return ("the gradebook database stopped answering during the command"
+            + (f" ({first[0]})" if first else "") + ". What was finished is kept: start the "
+            "database again and re-run the same command to finish the job.")
+
+
 def migrate(source: str, target: str, say=print) -> dict[str, int]:
     """Copy every gradebook row from ``source`` into the empty database ``target``.
 
@@ -179,5 +194,5 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["DatabaseUnavailable", "ENV_DB_URL", "check_reachable", "is_sqlite", "migrate", "redact",
+__all__ = ["DatabaseUnavailable", "ENV_DB_URL", "check_reachable", "is_sqlite", "lost_connection", "migrate", "redact",
            "resolve_db_url", "with_sqlite_timeout"]

@@ -10,7 +10,7 @@ A ?=
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate
+.PHONY: help setup system book book-all test test-fast lab clean lock release collect grade report check validate hub
 
 help: ## list the targets
 	@grep -E '^[a-z -]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -58,6 +58,8 @@ lab: setup ## open JupyterLab on your learner workspace (student versions of the
 
 release collect grade report check: setup ## instructors: make grade A=01-credential-landscape [ARGS="--force"]
 	@test -n "$(A)" || { echo "Name the assignment: make $@ A=<assignment>"; exit 2; }
+	@# these run learner code in the bubblewrap sandbox: install it (or print the command)
+	@test "$@" = report || bash scripts/system-deps.sh grade
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai $@ $(A) $(ARGS)
 
 validate: setup ## learners: make validate NB=path/to/notebook.ipynb

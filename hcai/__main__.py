@@ -5,6 +5,7 @@ Each area registers its own subcommands, so this file only wires them together:
 * ``hcai.data``          -- ``data`` (list and validate the tables)
 * ``hcai.grading.cli``   -- ``release``, ``collect``, ``grade``, ``report``, ``check`` (instructors)
 * ``hcai.learner``       -- ``validate``, ``workspace`` (learners)
+* ``hcai.grading.lms``   -- ``roster``, ``lms-export`` (the LMS round trip)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _AREAS = {
     "hcai.data": ("data",),
     "hcai.grading.cli": ("release", "collect", "grade", "report", "check"),
     "hcai.learner": ("validate", "workspace"),
+    "hcai.grading.lms": ("roster", "lms-export"),
 }
 
 

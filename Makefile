@@ -65,6 +65,11 @@ release collect grade report check: setup ## instructors: make grade A=01-creden
 validate: setup ## learners: make validate NB=path/to/notebook.ipynb
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai validate $(NB)
 
+hub: setup node_modules/.installed ## one-machine JupyterHub on 127.0.0.1 (as root; settings: HCAI_HUB_SETTINGS, see hub/)
+	@bash scripts/system-deps.sh hub
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python hub/setup.py
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
 lock: ## refresh requirements.lock from a clean install of requirements.txt
 	rm -rf /tmp/hcai-lock-venv && $(PYTHON) -m venv /tmp/hcai-lock-venv
 	/tmp/hcai-lock-venv/bin/pip install --quiet -r requirements.txt

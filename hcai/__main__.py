@@ -19,6 +19,7 @@ _AREAS = {
     "hcai.grading.cli": ("release", "collect", "grade", "report", "check"),
     "hcai.learner": ("validate", "workspace"),
     "hcai.grading.lms": ("roster", "lms-export"),
+    "hcai.grading.distribute": ("release-feedback",),
 }
 
 

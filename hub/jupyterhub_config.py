@@ -88,8 +88,10 @@ for course in settings.courses:
     })
     roles.append({"name": f"formgrader-{course.id}-access", "groups": [f"formgrade-{course.id}"],
                   "scopes": [f"access:services!service={name}"]})
-    # the formgrader adds learners to nbgrader-<id> when instructors add students
+    # the formgrader, and the instructors' own commands (python -m hcai ... in a hub
+    # terminal), add learners to nbgrader-<id> when students are added to the gradebook
     roles.append({"name": f"formgrader-{course.id}-groups", "services": [name],
+                  "groups": [f"formgrade-{course.id}"],
                   "scopes": ["read:users", "read:groups", f"groups!group=nbgrader-{course.id}",
                              f"groups!group=formgrade-{course.id}"]})
 

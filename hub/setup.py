@@ -63,8 +63,15 @@ def ensure_accounts(names: list[str]) -> list[str]:
         print("Missing local accounts (run this as root to create them): " + ", ".join(missing))
         return missing
     for name in missing:
-        subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True)
+        # a private home: learners must not read each other's notebooks or fetched feedback
+        subprocess.run(["useradd", "-m", "-K", "HOME_MODE=0700", "-s", "/bin/bash", name], check=True)
+        Path(pwd.getpwnam(name).pw_dir).chmod(0o700)
         print(f"created account {name}")
+    for name in names:
+        home = Path(pwd.getpwnam(name).pw_dir)
+        if home.is_dir() and home.stat().st_mode & 0o077:
+            print(f"warning: {home} is open to other accounts (mode {home.stat().st_mode & 0o777:o}); "
+                  f"`chmod 700 {home}` keeps {name}'s work private")
     return []
 
 

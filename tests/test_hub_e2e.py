@@ -258,3 +258,40 @@ def test_release_submit_grade_feedback_round_trip(hub):
                     f"import psycopg2; psycopg2.connect(host='127.0.0.1', port={hub.server.port}, "
                     "user='hcai', dbname='postgres', connect_timeout=5)")
         assert probe.returncode != 0 and "password" in probe.stderr.lower()
+
+
+def _inbound(hub: Hub, learner: str) -> list[Path]:
+    return sorted(p for p in (hub.base / "exchange" / C1 / "inbound").iterdir() if p.name.startswith(learner + "+"))
+
+
+def test_bad_input_is_explained_and_loses_nothing(hub):
+    """After the round trip: a late resubmission, a corrupt notebook, an outsider's submit."""
+    root, term = hub.courses[C1]["root"], _terminal(hub, INSTRUCTOR)
+    nb_path = f"{C1}/{A}/{A}.ipynb"
+    # the due date passes: what comes in now is late
+    _instructor(term, "release", A, "--course-dir", str(root), "--due", "2020-01-01T00:00Z")
+    # a resubmission: the partly right learner fixes q2 and submits again
+    part = "hcaie2e-part"
+    model = hub.user("GET", part, f"/api/contents/{nb_path}", params={"content": 1}).json()
+    hub.user("PUT", part, f"/api/contents/{nb_path}",
+             json={"type": "notebook", "format": "json", "content": _answer(model["content"], "right")})
+    assert hub.user("POST", part, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()["success"]
+    assert len(_inbound(hub, part)) == 2  # the earlier submission is kept in the exchange
+    # a corrupt notebook from the blank learner
+    blank = "hcaie2e-blank"
+    r = hub.user("PUT", blank, f"/api/contents/{nb_path}",
+                 json={"type": "file", "format": "text", "content": '{"cells": [ not json'})
+    assert r.status_code in (200, 201), r.text
+    assert hub.user("POST", blank, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()["success"]
+    # a learner of the other course, not on this roster, cannot submit here
+    out = hub.user("POST", OUTSIDER, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()
+    assert not out.get("success") and not _inbound(hub, OUTSIDER)
+
+    _instructor(term, "collect", A, "--course-dir", str(root))
+    done = _instructor(term, "grade", A, "--course-dir", str(root), "--workers", "2", ok=(1,))
+    rows = _rows(root)
+    assert rows["hcaie2e-right"]["status"] in ("graded", "needs_manual_grading")
+    assert rows[part]["late"] == "yes" and "after the due date" in rows[part]["reason"]
+    assert rows[part]["auto_score"] == rows["hcaie2e-right"]["auto_score"]  # the newest was graded
+    assert rows[blank]["status"] == "error" and "not valid notebook JSON" in rows[blank]["reason"]
+    assert OUTSIDER not in rows and "Traceback" not in done.stdout

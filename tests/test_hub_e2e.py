@@ -295,3 +295,22 @@ def test_bad_input_is_explained_and_loses_nothing(hub):
     assert rows[part]["auto_score"] == rows["hcaie2e-right"]["auto_score"]  # the newest was graded
     assert rows[blank]["status"] == "error" and "not valid notebook JSON" in rows[blank]["reason"]
     assert OUTSIDER not in rows and "Traceback" not in done.stdout
+
+
+def test_formgrader_service_only_for_the_course_instructors(hub):
+    """formgrader runs as a hub-managed service; only formgrade-<id> may open it."""
+    import requests
+    _terminal(hub, INSTRUCTOR)
+    url = f"{hub.url}/services/formgrader-{C1}/formgrader/"
+    deadline = time.monotonic() + 60
+    while True:
+        r = requests.get(url, headers={"Authorization": f"token {hub.tokens[INSTRUCTOR]}"}, timeout=30,
+                         allow_redirects=False)
+        if r.status_code not in (502, 503) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert r.status_code in (200, 302), (r.status_code, r.text[:500])
+    learner = next(iter(LEARNERS))
+    r = requests.get(url, headers={"Authorization": f"token {hub.tokens[learner]}"}, timeout=30,
+                     allow_redirects=False)
+    assert r.status_code == 403, (r.status_code, r.headers.get("location"))

@@ -301,7 +301,7 @@ def test_formgrader_service_only_for_the_course_instructors(hub):
     """formgrader runs as a hub-managed service; only formgrade-<id> may open it."""
     import requests
     _terminal(hub, INSTRUCTOR)
-    url = f"{hub.url}/services/formgrader-{C1}/formgrader/"
+    url = f"{hub.url}/services/formgrader-{C1}/formgrader"  # with a slash it redirects before auth
     deadline = time.monotonic() + 60
     while True:
         r = requests.get(url, headers={"Authorization": f"token {hub.tokens[INSTRUCTOR]}"}, timeout=30,

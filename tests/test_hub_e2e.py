@@ -259,12 +259,15 @@ def test_release_submit_grade_feedback_round_trip(hub):
                     "user='hcai', dbname='postgres', connect_timeout=5)")
         assert probe.returncode != 0 and "password" in probe.stderr.lower()
 
+    # --- then bad input, on the same course (it needs the state above) ----------------------
+    _bad_input_is_explained_and_loses_nothing(hub)
+
 
 def _inbound(hub: Hub, learner: str) -> list[Path]:
     return sorted(p for p in (hub.base / "exchange" / C1 / "inbound").iterdir() if p.name.startswith(learner + "+"))
 
 
-def test_bad_input_is_explained_and_loses_nothing(hub):
+def _bad_input_is_explained_and_loses_nothing(hub):
     """After the round trip: a late resubmission, a corrupt notebook, an outsider's submit."""
     root, term = hub.courses[C1]["root"], _terminal(hub, INSTRUCTOR)
     nb_path = f"{C1}/{A}/{A}.ipynb"
@@ -311,6 +314,8 @@ def test_formgrader_service_only_for_the_course_instructors(hub):
         time.sleep(1)
     assert r.status_code in (200, 302), (r.status_code, r.text[:500])
     learner = next(iter(LEARNERS))
+    if learner not in hub.tokens:
+        hub.start_server(learner)
     r = requests.get(url, headers={"Authorization": f"token {hub.tokens[learner]}"}, timeout=30,
                      allow_redirects=False)
     assert r.status_code == 403, (r.status_code, r.headers.get("location"))

@@ -83,7 +83,10 @@ for course in settings.courses:
                     f"--ServerApp.root_dir={course.root}"],
         "user": course.instructors[0],
         "cwd": str(course.root),
-        "environment": {**learner_env, "HCAI_COURSE_ID": course.id},
+        # not the learners' config dir (it turns formgrader off); nbgrader reads the
+        # course's own nbgrader_config.py from cwd (exchange, course id, auth plugin)
+        "environment": {**learner_env, "HCAI_COURSE_ID": course.id,
+                        "JUPYTER_CONFIG_PATH": str(_venv / "etc" / "jupyter")},
         "oauth_no_confirm": True,
     })
     roles.append({"name": f"formgrader-{course.id}-access", "groups": [f"formgrade-{course.id}"],

@@ -12,7 +12,7 @@ ARGS ?=
 BOOK_ENV = IPYTHONDIR="$(abspath _build/ipython)" PATH="$(abspath $(BIN)):$$PATH"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system book book-all lint test test-fast lab clean lock release collect grade report check validate
+.PHONY: help setup system book book-all lint test test-fast lab clean lock release collect grade report check validate hub
 
 help: ## list the targets
 	@grep -E '^[a-z -]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -70,10 +70,17 @@ lab: setup ## open JupyterLab on your learner workspace (student versions of the
 
 release collect grade report check: setup ## instructors: make grade A=01-credential-landscape [ARGS="--force"]
 	@test -n "$(A)" || { echo "Name the assignment: make $@ A=<assignment>"; exit 2; }
+	@# these run learner code in the bubblewrap sandbox: install it (or print the command)
+	@test "$@" = report || bash scripts/system-deps.sh grade
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai $@ $(A) $(ARGS)
 
 validate: setup ## learners: make validate NB=path/to/notebook.ipynb
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai validate $(NB)
+
+hub: setup node_modules/.installed ## one-machine JupyterHub on 127.0.0.1 (as root; settings: HCAI_HUB_SETTINGS, see hub/)
+	@bash scripts/system-deps.sh hub
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python hub/setup.py
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f hub/jupyterhub_config.py
 
 lock: ## refresh requirements.lock from a clean install of requirements.txt
 	rm -rf /tmp/hcai-lock-venv && $(PYTHON) -m venv /tmp/hcai-lock-venv

@@ -19,9 +19,16 @@ COURSE_ROOT = Path(__file__).resolve().parent
 
 # --- the course ----------------------------------------------------------------------
 c.CourseDirectory.root = str(COURSE_ROOT)
-c.CourseDirectory.course_id = "hcai"
-# A held write lock would otherwise abort a whole run after SQLite's 5 s default.
-c.CourseDirectory.db_url = f"sqlite:///{COURSE_ROOT / 'gradebook.db'}?timeout=30"
+# One hub can serve several courses: each has its own id (the exchange keeps them apart
+# with Exchange.path_includes_course; hub/setup.py writes such a course config).
+c.CourseDirectory.course_id = os.environ.get("HCAI_COURSE_ID") or "hcai"
+# The gradebook. SQLite beside this file suits one instructor (a held write lock would
+# otherwise abort a whole run after SQLite's 5 s default, hence the timeout). Several graders
+# or a hub: a PostgreSQL URL here (or in $HCAI_DB_URL), e.g.
+#   postgresql+psycopg2://grader:PASSWORD@127.0.0.1:5432/hcai
+# The grading commands honour it (hcai/grading/database.py); INSTRUCTORS.md says how to
+# move an existing gradebook.db there.
+c.CourseDirectory.db_url = os.environ.get("HCAI_DB_URL") or f"sqlite:///{COURSE_ROOT / 'gradebook.db'}?timeout=30"
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.db-journal",
 ]

@@ -6,6 +6,7 @@ Each area registers its own subcommands, so this file only wires them together:
 * ``hcai.grading.cli``   -- ``release``, ``collect``, ``grade``, ``report``, ``check`` (instructors)
 * ``hcai.learner``       -- ``validate``, ``workspace`` (learners)
 * ``hcai.authoring``     -- ``sources`` (build/check assignment notebooks from their .md)
+* ``hcai.grading.lms``   -- ``roster``, ``lms-export`` (the LMS round trip)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ _AREAS = {
     "hcai.grading.cli": ("release", "collect", "grade", "report", "check"),
     "hcai.learner": ("validate", "workspace"),
     "hcai.authoring": ("sources",),
+    "hcai.grading.lms": ("roster", "lms-export"),
+    "hcai.grading.distribute": ("release-feedback",),
 }
 
 

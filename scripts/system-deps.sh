@@ -3,11 +3,16 @@
 #   scripts/system-deps.sh venv  -- python3-venv, when `python -m venv` cannot work
 #   scripts/system-deps.sh book  -- graphviz (`dot` draws the book's decision flowchart at build time)
 #   scripts/system-deps.sh test  -- chromium (browser tests; never a browser download),
-#                                   bubblewrap (the grading sandbox), npm (axe-core for a11y tests)
+#                                   bubblewrap (the grading sandbox), npm (axe-core for a11y tests),
+#                                   postgresql (the throwaway gradebook server the tests start)
+#   scripts/system-deps.sh grade -- bubblewrap: release/collect/grade/check run learner code in it
+#   scripts/system-deps.sh hub   -- bubblewrap, postgresql, npm (configurable-http-proxy)
 set -euo pipefail
 group="${1:-test}"
 python="${PYTHON:-python3}"
 need=()
+# initdb/pg_ctl live in /usr/lib/postgresql/<version>/bin on Debian, not on PATH.
+have_pg() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 case "$group" in
   venv)
     # Debian splits ensurepip out of python3.11; without it `python3 -m venv` half-builds a venv.
@@ -20,8 +25,17 @@ case "$group" in
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
     command -v npm >/dev/null 2>&1 || need+=(npm)
+    have_pg || need+=(postgresql)
     ;;
-  *) echo "usage: $0 venv|book|test" >&2; exit 2 ;;
+  grade)
+    command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+    ;;
+  hub)
+    command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+    command -v npm >/dev/null 2>&1 || need+=(npm)
+    have_pg || need+=(postgresql)
+    ;;
+  *) echo "usage: $0 venv|book|test|grade|hub" >&2; exit 2 ;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then

@@ -21,6 +21,10 @@ from fixtures.grading import fabricate
 from hcai import paths
 from hcai.grading import cli
 
+from hcai.grading.config import load_config
+from hcai.grading.database import ENV_DB_URL
+from pg_support import gradebook_backend, postgres_server  # noqa: F401 -- fixtures
+
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 A = fabricate.ASSIGNMENT
@@ -45,8 +49,8 @@ def _grade(course: Path, capsys, *extra: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, module_course_env):
-    """Release, fabricate the class, grade once; return what the tests need."""
+def graded(tmp_path_factory, module_course_env, gradebook_backend):
+    """Release, fabricate the class, grade once (on SQLite, then on PostgreSQL)."""
     course = fabricate.make_course(tmp_path_factory.mktemp("grading"))
     assert cli.main(["release", A, "--course-dir", str(course), "--due", "2026-11-20T17:00:00Z"]) == 0
     kinds = fabricate.fabricate_class(course, flood_chars=20_000_000)
@@ -55,21 +59,30 @@ def graded(tmp_path_factory, module_course_env):
     with contextlib.redirect_stdout(out):
         code = cli.main(["grade", A, "--course-dir", str(course), "--workers", "2",
                          "--timeout", CELL_TIMEOUT])
-    return {"course": course, "kinds": kinds, "before": before, "code": code, "out": out.getvalue()}
+    return {"course": course, "kinds": kinds, "before": before, "code": code, "out": out.getvalue(),
+            "db_url": load_config(course).CourseDirectory.db_url}
 
 
 @pytest.fixture
-def regraded(graded, tmp_path, clean_course_env) -> Path:
-    """A copy of the graded course (gradebook, outputs, state) for a test that grades again."""
+def regraded(graded, tmp_path, clean_course_env, gradebook_backend, request, monkeypatch) -> Path:
+    """A copy of the graded course (gradebook, outputs, state) for a test that grades again.
+
+    On PostgreSQL the gradebook is not in the folder: the copy gets its own database, made
+    from the graded one as a template, so a test that grades again changes nothing shared.
+    """
     copy = tmp_path / "course"
     shutil.copytree(graded["course"], copy, symlinks=True)
+    _, url = gradebook_backend
+    if url:
+        server = request.getfixturevalue("postgres_server")
+        monkeypatch.setenv(ENV_DB_URL, server.create_database(template=url.rsplit("/", 1)[1]))
     return copy
 
 
 def _set_manual_grade(course: Path, student: str, cell: str, score: float) -> None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # what formgrader does on save
+    with Gradebook(load_config(course).CourseDirectory.db_url) as gb:  # what formgrader does on save
         grade = gb.find_grade(cell, A, A, student)
         grade.manual_score = score
         grade.needs_manual_grade = False
@@ -242,3 +255,16 @@ def test_a_data_change_regrades_and_nothing_else_does(regraded, capsys, tmp_path
 def test_grade_unknown_assignment_is_a_usage_error(graded, capsys):
     assert cli.main(["grade", "nope", "--course-dir", str(graded["course"])]) == 2
     assert "No assignment 'nope'" in capsys.readouterr().err
+
+
+
+def test_gradebook_is_in_the_chosen_backend(graded, gradebook_backend):
+    from nbgrader.api import Gradebook
+
+    name, url = gradebook_backend
+    course = graded["course"]
+    assert (course / "gradebook.db").is_file() == (name == "sqlite")
+    if url:
+        assert graded["db_url"] == url
+    with Gradebook(graded["db_url"], "hcai") as gb:
+        assert gb.find_submission(A, "ben").score is not None

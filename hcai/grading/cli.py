@@ -25,10 +25,11 @@ def _course_arg(parser: argparse.ArgumentParser) -> None:
 def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Turn the workflow's exceptions into a clear message and an exit code."""
     def wrapped(args: argparse.Namespace) -> int:
+        from hcai.grading.config import CourseError
         from hcai.grading.course import CheckFailed, WorkflowError
         try:
             return run(args)
-        except WorkflowError as exc:
+        except (WorkflowError, CourseError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         except CheckFailed as exc:
@@ -37,6 +38,13 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
         except KeyboardInterrupt:
             print("Interrupted; what was graded so far is kept (re-run to continue).", file=sys.stderr)
             return 130
+        except Exception as exc:
+            from hcai.grading.database import lost_connection
+            message = lost_connection(exc)
+            if message is None:
+                raise
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_USAGE
     return wrapped
 
 

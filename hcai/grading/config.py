@@ -3,6 +3,11 @@
 The grading commands never rely on nbgrader finding a config file in the working
 directory: they load ``<course>/nbgrader_config.py`` (or the repository's, when a course
 copy has none) and then pin every path to the course folder they were given.
+
+What the config names outside its own folder is honoured: a PostgreSQL ``db_url``, an
+exchange root shared by several courses, the course id (``$HCAI_COURSE_ID`` overrides
+it). Only defaults that live beside the config file (``gradebook.db``, ``exchange/``)
+move with a course copy (:func:`hcai.grading.database.resolve_db_url`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from hcai import paths
+from hcai.grading import database
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -66,10 +72,16 @@ def load_config(course_dir: str | os.PathLike | None = None, *,
 
     # The config file builds paths from its own location; a course copy (tests, `check`)
     # needs them from the copy's location instead.
+    config_dir = config_file.parent.resolve()
     cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=30"
-    if not os.environ.get("HCAI_EXCHANGE"):
-        cfg.Exchange.root = str(root / "exchange")
+    configured = cfg.CourseDirectory.db_url if "db_url" in cfg.CourseDirectory else None
+    cfg.CourseDirectory.db_url = database.resolve_db_url(configured, config_dir, root)
+    if os.environ.get("HCAI_COURSE_ID"):
+        cfg.CourseDirectory.course_id = os.environ["HCAI_COURSE_ID"]
+    exchange = os.environ.get("HCAI_EXCHANGE") or (cfg.Exchange.root if "root" in cfg.Exchange else "")
+    if not exchange or Path(exchange).resolve() == config_dir / "exchange":
+        exchange = str(root / "exchange")
+    cfg.Exchange.root = exchange
     cfg.NbGraderAPI.log_level = "INFO"
     for section, values in (overrides or {}).items():
         for key, value in values.items():
@@ -87,8 +99,17 @@ def make_api(cfg: Config):
 
 
 def ensure_gradebook(cfg: Config) -> None:
-    """Create the gradebook (and its schema) if it does not exist yet."""
+    """Create the gradebook (and its schema) if it does not exist yet.
+
+    A database server that does not answer stops the command with a plain message
+    (:class:`CourseError`) before anything is read or written.
+    """
     from nbgrader.api import Gradebook
+
+    try:
+        database.check_reachable(cfg.CourseDirectory.db_url)
+    except database.DatabaseUnavailable as exc:
+        raise CourseError(str(exc)) from None
 
     with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id):
         pass

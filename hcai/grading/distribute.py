@@ -93,7 +93,7 @@ def release(assignment: str, course_dir: str | None = None, *, due: str | None =
         if not result or not result["success"]:
             raise WorkflowError("nbgrader release_assignment failed (is the exchange folder writable? "
                                 "set HCAI_EXCHANGE):\n" + _tail(result or {}))
-        exchange_dir = Path(course.cfg.Exchange.root) / course.cfg.CourseDirectory.course_id / "outbound" / assignment
+        exchange_dir = _outbound(course, assignment)
     else:
         say("[3/4] Skipping the exchange (--no-exchange).")
 
@@ -103,6 +103,19 @@ def release(assignment: str, course_dir: str | None = None, *, due: str | None =
     say(f"Released {assignment}: student version in {release_dir}, LMS zip {lms_zip}"
         + (f", exchange {exchange_dir}" if exchange_dir else ""))
     return ReleaseResult(release_dir, lms_zip, exchange_dir, [])
+
+
+def _outbound(course: Course, assignment: str) -> Path | None:
+    """Where nbgrader's exchange put the release (it knows its own layout and plugins)."""
+    try:
+        from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
+        from nbgrader.coursedir import CourseDirectory
+        ex = ExchangeReleaseAssignment(coursedir=CourseDirectory(config=course.cfg), config=course.cfg)
+        ex.coursedir.assignment_id = assignment
+        ex.init_dest()
+        return Path(ex.dest_path)
+    except Exception:  # noqa: BLE001 -- another exchange plugin: it reports its own location
+        return None
 
 
 class _temp_config:
@@ -254,4 +267,41 @@ def _write_submission(folder: Path, files: dict[str, bytes], student: str, out: 
 
 
 
-__all__ = ["CollectResult", "ReleaseResult", "collect", "parse_due", "release"]
+# --- feedback back to learners ---------------------------------------------------------------
+
+def release_feedback(assignment: str, course_dir: str | None = None, say: Printer | None = None) -> int:
+    """Put every student's generated feedback into the exchange; returns how many."""
+    say = say or _printer()
+    course = Course.open(course_dir)
+    course.require_assignment(assignment)
+    students = sorted(p.parent.name for p in (course.root / "feedback").glob(f"*/{assignment}") if p.is_dir())
+    if not students:
+        raise WorkflowError(f"No feedback for {assignment} yet: run `python -m hcai grade {assignment}` first.")
+    result = course.api().release_feedback(assignment)
+    if not result or not result["success"]:
+        raise WorkflowError("nbgrader release_feedback failed:\n" + _tail(result or {}))
+    say(f"Released feedback of {assignment} for {len(students)} student(s) to {course.cfg.Exchange.root}.")
+    return len(students)
+
+
+def _release_feedback_cmd(args: Any) -> int:
+    from hcai.grading.config import CourseError
+    try:
+        release_feedback(args.assignment, args.course_dir)
+    except (WorkflowError, CourseError) as exc:
+        print(f"error: {exc}")
+        return 2
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """``release-feedback`` (the other distribution commands are in hcai.grading.cli)."""
+    p = subparsers.add_parser("release-feedback", help="instructors: return feedback through the exchange",
+                              description="Release generated feedback to learners (they fetch it in the "
+                                          "Assignments tab).")
+    p.add_argument("assignment")
+    p.add_argument("--course-dir", default=None, metavar="DIR")
+    p.set_defaults(func=_release_feedback_cmd)
+
+
+__all__ = ["CollectResult", "ReleaseResult", "collect", "parse_due", "register", "release", "release_feedback"]

@@ -1,0 +1,321 @@
+"""End to end on a real JupyterHub: accounts, exchange, PostgreSQL gradebook, two courses.
+
+As root only (it creates local accounts; CI runs as root). The fixture writes a hub.toml
+for two courses, runs ``hub/setup.py`` (accounts ``hcaie2e-*``, exchange, configs),
+starts a throwaway PostgreSQL and the hub on 127.0.0.1 (``hub/jupyterhub_config.py``,
+the configuration a real server uses, with an automation token), and removes the
+accounts, servers and folders afterwards, also when a test fails.
+
+Learners act as the lab extension does: through their own server behind the hub
+(``/user/<name>/assignments``, ``.../fetch``, ``.../validate``, ``.../submit``,
+``.../fetch_feedback``, the contents API to save a notebook), each as their own uid.
+The instructor runs ``python -m hcai release/collect/grade/release-feedback``.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "grading"
+sys.path.insert(0, str(FIXTURES))
+
+import fabricate  # noqa: E402
+
+from hcai.grading import pgtemp  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.geteuid() != 0 and not os.environ.get("CI"),
+                                                   reason="creates local accounts: run as root")]
+A = fabricate.ASSIGNMENT
+C1, C2 = "e2ecourse", "e2eother"
+INSTRUCTOR, OTHER_INSTRUCTOR = "hcaie2e-inst", "hcaie2e-inst2"
+LEARNERS = {"hcaie2e-right": "right", "hcaie2e-part": "partial", "hcaie2e-blank": "blank"}
+OUTSIDER = "hcaie2e-c2"  # a learner of the second course only
+
+
+def _req(method: str, url: str, token: str, **kw):
+    import requests
+    headers = {"Authorization": f"token {token}", **kw.pop("headers", {})}
+    return requests.request(method, url, headers=headers, timeout=60, **kw)
+
+
+class Hub:
+    def __init__(self, base: Path, port: int, token: str, env: dict[str, str]) -> None:
+        self.base, self.port, self.token, self.env = base, port, token, env
+        self.url = f"http://127.0.0.1:{port}"
+        self.tokens: dict[str, str] = {}
+
+    def api(self, method: str, path: str, **kw):
+        return _req(method, f"{self.url}/hub/api{path}", self.token, **kw)
+
+    def start_server(self, user: str) -> None:
+        r = self.api("POST", f"/users/{user}/server")
+        assert r.status_code in (201, 202, 400), r.text  # 400: already running
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"/users/{user}").json()
+            if model.get("servers", {}).get("", {}).get("ready"):
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"{user}'s server did not start")
+        r = self.api("POST", f"/users/{user}/tokens", json={"note": "e2e", "expires_in": 3600})
+        assert r.status_code == 201, r.text
+        self.tokens[user] = r.json()["token"]
+
+    def user(self, method: str, user: str, path: str, **kw):
+        return _req(method, f"{self.url}/user/{user}{path}", self.tokens[user], **kw)
+
+
+def _instructor(env: dict[str, str], *argv: str, ok=(0,)) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "hcai", *argv], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode in ok, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def _as(user: str, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    if shutil.which("runuser") is None or shutil.which("useradd") is None:
+        pytest.fail("needs runuser and useradd (util-linux, passwd)")
+    base = Path(tempfile.mkdtemp(prefix="hcai-hub-e2e-"))
+    base.chmod(0o755)
+    server = pgtemp.start()
+    port = pgtemp.free_port()
+    token = secrets.token_hex(24)
+    courses = {}
+    for cid, inst in ((C1, INSTRUCTOR), (C2, OTHER_INSTRUCTOR)):
+        root = base / "courses" / cid
+        (root / "source").mkdir(parents=True)
+        shutil.copytree(FIXTURES / "source" / A, root / "source" / A)
+        learners = list(LEARNERS) if cid == C1 else [OUTSIDER]
+        roster = base / f"{cid}-students.csv"
+        roster.write_text("student_id,first_name,last_name\n" + "".join(f"{s},{s},E2E\n" for s in learners))
+        courses[cid] = {"root": root, "roster": roster, "db": server.create_database(), "inst": inst}
+    settings = base / "hub.toml"
+    settings.write_text(
+        f'[hub]\nport = {port}\nstate_dir = "{base / "state"}"\nexchange = "{base / "exchange"}"\n'
+        + "".join(f'\n[[course]]\nid = "{cid}"\nroot = "{c["root"]}"\ninstructors = ["{c["inst"]}"]\n'
+                  f'roster = "{c["roster"]}"\nformgrader_port = {pgtemp.free_port()}\ndb_url = "{c["db"]}"\n'
+                  for cid, c in courses.items()))
+    env = {**os.environ, "HCAI_HUB_SETTINGS": str(settings), "HCAI_HUB_ADMIN_TOKEN": token,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for name in ("HCAI_EXCHANGE", "HCAI_NBGRADER_EXTRA_CONFIG", "HCAI_DB_URL", "HCAI_COURSE_ID"):
+        env.pop(name, None)
+    proc = None
+    try:
+        done = subprocess.run([sys.executable, str(REPO / "hub" / "setup.py")], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        for c in courses.values():  # the roster the grading commands read
+            shutil.copy(c["roster"], c["root"] / "students.csv")
+        log = open(base / "hub.log", "w")
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f",
+                                 str(REPO / "hub" / "jupyterhub_config.py")], cwd=base / "state",
+                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        h = Hub(base, port, token, env)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if h.api("GET", "/").status_code == 200:
+                    break
+            except Exception:  # noqa: BLE001 -- not listening yet
+                pass
+            if proc.poll() is not None:
+                raise AssertionError("the hub exited:\n" + (base / "hub.log").read_text()[-4000:])
+            time.sleep(0.5)
+        h.courses, h.server, h.proc = courses, server, proc
+        yield h
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+        if os.environ.get("HCAI_E2E_KEEP"):
+            print("hub log:", base / "hub.log")
+        subprocess.run([sys.executable, str(REPO / "hub" / "setup.py"), "--remove-accounts"], env=env,
+                       capture_output=True, timeout=120)
+        server.close()
+        if not os.environ.get("HCAI_E2E_KEEP"):
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _course_env(hub: Hub, cid: str) -> dict[str, str]:
+    return {**hub.env, "HCAI_NBGRADER_EXTRA_CONFIG": ""}
+
+
+def _answer(nb: dict, kind: str) -> dict:
+    import nbformat
+    node = nbformat.from_dict(nb)
+    if kind == "right":
+        node = fabricate.correct(node)
+    elif kind == "partial":
+        node = fabricate.correct(node)
+        fabricate._answer(node, "q2", fabricate.Q2_WRONG)
+    return json.loads(nbformat.writes(node))
+
+
+def _rows(course: Path) -> dict[str, dict[str, str]]:
+    with (course / "exports" / f"{A}-grades.csv").open(newline="", encoding="utf-8") as fh:
+        return {r["student_id"]: r for r in csv.DictReader(fh)}
+
+
+def _terminal(hub: Hub, instructor: str) -> dict[str, str]:
+    """What an instructor's terminal on the hub has: nbgrader's JupyterHubAuthPlugin asks the
+    hub which learners are in the course with these."""
+    if instructor not in hub.tokens:
+        hub.start_server(instructor)
+    return {**hub.env, "JUPYTERHUB_USER": instructor, "JUPYTERHUB_API_TOKEN": hub.tokens[instructor],
+            "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
+
+
+def test_release_submit_grade_feedback_round_trip(hub):
+    c1, c2 = hub.courses[C1], hub.courses[C2]
+    for cid, c in ((C1, c1), (C2, c2)):
+        _instructor(_terminal(hub, c["inst"]), "release", A, "--course-dir", str(c["root"]),
+                    "--due", "2099-01-01T00:00Z")
+    nb_path = f"{C1}/{A}/{A}.ipynb"
+    for learner, kind in LEARNERS.items():
+        hub.start_server(learner)
+        listed = hub.user("GET", learner, "/assignments", params={"course_id": C1}).json()
+        assert listed["success"], listed
+        assert [a["assignment_id"] for a in listed["value"] if a["status"] == "released"] == [A]
+        r = hub.user("POST", learner, "/assignments/fetch", data={"course_id": C1, "assignment_id": A})
+        assert r.json()["success"], r.text
+        model = hub.user("GET", learner, f"/api/contents/{nb_path}", params={"content": 1}).json()
+        answered = _answer(model["content"], kind)
+        r = hub.user("PUT", learner, f"/api/contents/{nb_path}",
+                     json={"type": "notebook", "format": "json", "content": answered})
+        assert r.status_code in (200, 201), r.text
+        home = Path(f"/home/{learner}")
+        assert (home / nb_path).stat().st_uid == os.stat(home).st_uid  # written as the learner
+        v = hub.user("POST", learner, "/assignments/validate", data={"path": nb_path}).json()
+        assert v["success"], v
+        r = hub.user("POST", learner, "/assignments/submit", data={"course_id": C1, "assignment_id": A})
+        assert r.json()["success"], r.text
+
+    # The learner of the other course sees nothing of this one.
+    hub.start_server(OUTSIDER)
+    other = hub.user("GET", OUTSIDER, "/assignments", params={"course_id": C1}).json()
+    assert not [a for a in other.get("value", []) if a.get("course_id") == C1], other
+    mine = hub.user("GET", OUTSIDER, "/assignments", params={"course_id": C2}).json()
+    assert [a["assignment_id"] for a in mine["value"]] == [A]
+
+    root = c1["root"]
+    term = _terminal(hub, INSTRUCTOR)
+    _instructor(term, "collect", A, "--course-dir", str(root))
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(LEARNERS)
+    _instructor(term, "grade", A, "--course-dir", str(root), "--workers", "2", ok=(0, 1))
+    assert not (root / "gradebook.db").exists()  # the PostgreSQL gradebook was used
+    rows = _rows(root)
+    from nbgrader.api import Gradebook
+    from hcai.grading.workflow import autograded_cells
+    with Gradebook(c1["db"], C1) as gb:
+        full = sum(autograded_cells(gb, A).values())
+    auto = {s: float(rows[s]["auto_score"]) for s in LEARNERS}
+    assert auto["hcaie2e-right"] == full and auto["hcaie2e-blank"] == 0
+    assert 0 < auto["hcaie2e-part"] < full
+    _instructor(term, "release-feedback", A, "--course-dir", str(root))
+    for learner in LEARNERS:
+        r = hub.user("POST", learner, "/assignments/fetch_feedback", data={"course_id": C1, "assignment_id": A})
+        assert r.json()["success"], r.text
+        feedback = list(Path(f"/home/{learner}/{C1}/{A}/feedback").rglob("*.html"))
+        assert feedback, learner
+
+    # --- isolation, checked as each learner's own uid -----------------------------------------
+    exchange = hub.base / "exchange"
+    sys.path.insert(0, str(REPO / "hub"))
+    import hubsettings
+    learner_py, learner_env = hubsettings.learner_python()
+    for learner in LEARNERS:
+        others = [o for o in LEARNERS if o != learner]
+        assert _as(learner, "ls", str(exchange / C1 / "inbound")).returncode != 0
+        for o in others:
+            assert _as(learner, "cat", *[str(p) for p in Path(f"/home/{o}").rglob("*.ipynb")]).returncode != 0
+            assert _as(learner, "ls", f"/home/{o}").returncode != 0
+        assert _as(learner, "ls", str(exchange / C1 / "feedback")).returncode != 0
+        assert _as(learner, "ls", str(root)).returncode != 0  # course folder, submissions, config
+        # the gradebook: the port answers, but not without the password only the course config holds
+        probe = _as(learner, "env", *[f"{k}={v}" for k, v in learner_env.items()], learner_py, "-c",
+                    f"import psycopg2; psycopg2.connect(host='127.0.0.1', port={hub.server.port}, "
+                    "user='hcai', dbname='postgres', connect_timeout=5)")
+        assert probe.returncode != 0 and "password" in probe.stderr.lower()
+
+    # --- then bad input, on the same course (it needs the state above) ----------------------
+    _bad_input_is_explained_and_loses_nothing(hub)
+
+
+def _inbound(hub: Hub, learner: str) -> list[Path]:
+    return sorted(p for p in (hub.base / "exchange" / C1 / "inbound").iterdir() if p.name.startswith(learner + "+"))
+
+
+def _bad_input_is_explained_and_loses_nothing(hub):
+    """After the round trip: a late resubmission, a corrupt notebook, an outsider's submit."""
+    root, term = hub.courses[C1]["root"], _terminal(hub, INSTRUCTOR)
+    nb_path = f"{C1}/{A}/{A}.ipynb"
+    # the due date passes: what comes in now is late
+    _instructor(term, "release", A, "--course-dir", str(root), "--due", "2020-01-01T00:00Z")
+    # a resubmission: the partly right learner fixes q2 and submits again
+    part = "hcaie2e-part"
+    model = hub.user("GET", part, f"/api/contents/{nb_path}", params={"content": 1}).json()
+    hub.user("PUT", part, f"/api/contents/{nb_path}",
+             json={"type": "notebook", "format": "json", "content": _answer(model["content"], "right")})
+    assert hub.user("POST", part, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()["success"]
+    assert len(_inbound(hub, part)) == 2  # the earlier submission is kept in the exchange
+    # a corrupt notebook from the blank learner
+    blank = "hcaie2e-blank"
+    r = hub.user("PUT", blank, f"/api/contents/{nb_path}",
+                 json={"type": "file", "format": "text", "content": '{"cells": [ not json'})
+    assert r.status_code in (200, 201), r.text
+    assert hub.user("POST", blank, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()["success"]
+    # a learner of the other course, not on this roster, cannot submit here
+    out = hub.user("POST", OUTSIDER, "/assignments/submit", data={"course_id": C1, "assignment_id": A}).json()
+    assert not out.get("success") and not _inbound(hub, OUTSIDER)
+
+    _instructor(term, "collect", A, "--course-dir", str(root))
+    done = _instructor(term, "grade", A, "--course-dir", str(root), "--workers", "2", ok=(1,))
+    rows = _rows(root)
+    assert rows["hcaie2e-right"]["status"] in ("graded", "needs_manual_grading")
+    assert rows[part]["late"] == "yes" and "after the due date" in rows[part]["reason"]
+    assert rows[part]["auto_score"] == rows["hcaie2e-right"]["auto_score"]  # the newest was graded
+    assert rows[blank]["status"] == "error" and "not valid notebook JSON" in rows[blank]["reason"]
+    assert OUTSIDER not in rows and "Traceback" not in done.stdout
+
+
+def test_formgrader_service_only_for_the_course_instructors(hub):
+    """formgrader runs as a hub-managed service; only formgrade-<id> may open it."""
+    import requests
+    _terminal(hub, INSTRUCTOR)
+    url = f"{hub.url}/services/formgrader-{C1}/formgrader"  # with a slash it redirects before auth
+    deadline = time.monotonic() + 60
+    while True:
+        r = requests.get(url, headers={"Authorization": f"token {hub.tokens[INSTRUCTOR]}"}, timeout=30,
+                         allow_redirects=False)
+        if r.status_code not in (502, 503) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert r.status_code in (200, 302), (r.status_code, r.text[:500])
+    learner = next(iter(LEARNERS))
+    if learner not in hub.tokens:
+        hub.start_server(learner)
+    r = requests.get(url, headers={"Authorization": f"token {hub.tokens[learner]}"}, timeout=30,
+                     allow_redirects=False)
+    assert r.status_code == 403, (r.status_code, r.headers.get("location"))

@@ -25,6 +25,9 @@ import pytest
 
 from fixtures.grading import fabricate
 
+#: Gradebook backends (SQLite and a throwaway PostgreSQL) as fixtures for every module.
+pytest_plugins = ["pg_support"]
+
 #: Tiers of modules (``file.py``) or tests (``file.py::test_name``) whose own files do not
 #: declare them yet (other lanes' files, issue 11). Move them into the module as
 #: ``pytestmark`` / ``@pytest.mark...`` when it is next edited, and drop the entry.

@@ -1,7 +1,7 @@
 """Gradebook backends for the tests: SQLite, and a throwaway PostgreSQL server.
 
-Import the fixtures into a test module (``from pg_support import gradebook_backend,
-postgres_server``) to run its tests on both backends. The server is started once per test
+``tests/conftest.py`` loads this module as a plugin, so any test can ask for
+``gradebook_backend`` (runs it on both backends) or ``postgres_server``. The server is started once per test
 session on 127.0.0.1 at a free port (``hcai.grading.pgtemp``) and removed at the end, even
 when tests fail. In CI (``CI`` set) a missing PostgreSQL fails the tests instead of
 skipping them; ``scripts/system-deps.sh test`` installs it.

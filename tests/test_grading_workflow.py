@@ -20,10 +20,8 @@ import pytest
 from fixtures.grading import fabricate
 from hcai import paths
 from hcai.grading import cli
-
 from hcai.grading.config import load_config
 from hcai.grading.database import ENV_DB_URL
-from pg_support import gradebook_backend, postgres_server  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 

@@ -14,7 +14,6 @@ The instructor runs ``python -m hcai release/collect/grade/release-feedback``.
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import os
@@ -28,13 +27,11 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.grading import fabricate
+from hcai.grading import pgtemp
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "grading"
-sys.path.insert(0, str(FIXTURES))
-
-import fabricate  # noqa: E402
-
-from hcai.grading import pgtemp  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.geteuid() != 0 and not os.environ.get("CI"),
                                                    reason="creates local accounts: run as root")]
@@ -125,7 +122,7 @@ def hub():
         assert done.returncode == 0, done.stdout + done.stderr
         for c in courses.values():  # the roster the grading commands read
             shutil.copy(c["roster"], c["root"] / "students.csv")
-        log = open(base / "hub.log", "w")
+        log = open(base / "hub.log", "w")  # noqa: SIM115 -- stays open for the hub process
         proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f",
                                  str(REPO / "hub" / "jupyterhub_config.py")], cwd=base / "state",
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -189,7 +186,7 @@ def _terminal(hub: Hub, instructor: str) -> dict[str, str]:
 
 def test_release_submit_grade_feedback_round_trip(hub):
     c1, c2 = hub.courses[C1], hub.courses[C2]
-    for cid, c in ((C1, c1), (C2, c2)):
+    for c in (c1, c2):
         _instructor(_terminal(hub, c["inst"]), "release", A, "--course-dir", str(c["root"]),
                     "--due", "2099-01-01T00:00Z")
     nb_path = f"{C1}/{A}/{A}.ipynb"
@@ -227,6 +224,7 @@ def test_release_submit_grade_feedback_round_trip(hub):
     assert not (root / "gradebook.db").exists()  # the PostgreSQL gradebook was used
     rows = _rows(root)
     from nbgrader.api import Gradebook
+
     from hcai.grading.workflow import autograded_cells
     with Gradebook(c1["db"], C1) as gb:
         full = sum(autograded_cells(gb, A).values())

@@ -7,13 +7,11 @@ The sample exports follow the column layouts the LMS documentation describes (se
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pytest
 
 from hcai.__main__ import main as hcai_main
-from hcai.grading import lms
 from hcai.grading.course import read_roster
 from hcai.grading.export import write_grades_csv
 from hcai.grading.outcome import Outcome

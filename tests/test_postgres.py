@@ -13,21 +13,15 @@ import multiprocessing
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
-sys.path.insert(0, str(FIXTURES))
-
-import fabricate  # noqa: E402
-from pg_support import postgres_server  # noqa: E402,F401 -- fixture
-
-from hcai.grading import cli, database, pgtemp  # noqa: E402
-from hcai.grading.config import load_config  # noqa: E402
+from fixtures.grading import fabricate
+from hcai.grading import cli, database, pgtemp
+from hcai.grading.config import load_config
 
 A = fabricate.ASSIGNMENT
 
@@ -152,6 +146,7 @@ def _released_course(root: Path) -> Path:
 @pytest.mark.slow
 def test_grade_workers_into_postgresql_matches_sqlite(tmp_path, no_env, postgres_server, capsys):
     from nbgrader.api import Gradebook
+
     from hcai.grading.workflow import autograded_cells
 
     lite = _released_course(tmp_path / "lite")

@@ -3,7 +3,8 @@
 Each area registers its own subcommands, so this file only wires them together:
 
 * ``hcai.data``          -- ``data`` (list and validate the tables)
-* ``hcai.grading.cli``   -- ``release``, ``collect``, ``grade``, ``report``, ``check`` (instructors)
+* ``hcai.grading.cli``   -- ``release``, ``collect``, ``grade``, ``report``, ``check``,
+  ``release-feedback`` (instructors)
 * ``hcai.learner``       -- ``validate``, ``workspace`` (learners)
 * ``hcai.authoring``     -- ``sources`` (build/check assignment notebooks from their .md)
 * ``hcai.grading.lms``   -- ``roster``, ``lms-export`` (the LMS round trip)
@@ -17,11 +18,10 @@ import sys
 
 _AREAS = {
     "hcai.data": ("data",),
-    "hcai.grading.cli": ("release", "collect", "grade", "report", "check"),
+    "hcai.grading.cli": ("release", "collect", "grade", "report", "check", "release-feedback"),
     "hcai.learner": ("validate", "workspace"),
     "hcai.authoring": ("sources",),
     "hcai.grading.lms": ("roster", "lms-export"),
-    "hcai.grading.distribute": ("release-feedback",),
 }
 
 

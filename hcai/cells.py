@@ -20,13 +20,14 @@ as in nbgrader's own ``ClearHiddenTests``: ``## BEGIN HIDDEN TESTS`` and
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What nbgrader's cell toolbar calls each cell type (plus ``PLAIN`` for the rest)."""
 
     TEST = "tests"  # "Autograder tests": code, grade, not solution

@@ -28,27 +28,8 @@ from fixtures.grading import fabricate
 #: Gradebook backends (SQLite and a throwaway PostgreSQL) as fixtures for every module.
 pytest_plugins = ["pg_support"]
 
-#: Tiers of modules (``file.py``) or tests (``file.py::test_name``) whose own files do not
-#: declare them yet (other lanes' files, issue 11). Move them into the module as
-#: ``pytestmark`` / ``@pytest.mark...`` when it is next edited, and drop the entry.
-MODULE_TIERS: dict[str, tuple[str, ...]] = {
-    "test_adversarial.py": ("kernel", "slow"),
-    "test_assignments.py": ("kernel", "slow"),
-    "test_learner.py": ("kernel", "slow"),
-    "test_sandbox.py": ("kernel", "slow"),
-    "test_sanitize.py": ("kernel",),
-    "test_verdict.py::test_big_and_deep_values_are_capped": ("slow",),
-}
-
 #: Environment variables that point grading at another course's exchange or config.
 COURSE_ENV = ("HCAI_EXCHANGE", "HCAI_NBGRADER_EXTRA_CONFIG")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        test = item.path.name + "::" + getattr(item, "originalname", item.name)
-        for name in MODULE_TIERS.get(item.path.name, ()) + MODULE_TIERS.get(test, ()):
-            item.add_marker(getattr(pytest.mark, name))
 
 
 #: The test being set up or run, when it is not marked ``kernel`` (kernels are refused).

@@ -31,10 +31,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fixtures.hostile import attacks
 from hcai import paths
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
-import attacks  # noqa: E402
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 FIXTURE = "hostile-fixture"
 CELL_TIMEOUT = "4"

@@ -2,7 +2,7 @@
 wrong answers are caught with friendly messages, and no answer key leaks.
 
 Notebooks run in-process here (fast): setup and answer cells are exec'd in a plain dict
-(trusted instructor code), test cells are judged by :mod:`hcai.verdict` exactly as the
+(trusted instructor code), test cells are judged by :mod:`hcai.judge` exactly as the
 grader judges them, with learner values crossing through :mod:`hcai.judge.crossing`.
 """
 
@@ -19,7 +19,13 @@ from typing import Any
 
 import pytest
 
-from hcai import paths, verdict
+from hcai import paths
+from hcai.judge import verdict
+from hcai.judge.local import LocalChannel
+from hcai.judge.namespace import TrustedNamespace
+
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 ROOT = paths.ROOT
 SOURCE = ROOT / "assignments" / "source"
@@ -87,7 +93,7 @@ def run_notebook(nb: dict, replace: dict[str, str] | None = None, stop_after: st
         code = replace.get(gid, src(cell))
         if kind(cell) == "tests":
             # A fresh trusted namespace per cell, so every test reads the learner's current values.
-            tns = verdict.TrustedNamespace(verdict.LocalFetcher(ns))
+            tns = TrustedNamespace(LocalChannel(ns))
             with contextlib.redirect_stdout(io.StringIO()):
                 run.verdicts[gid] = verdict.run_test_source(code, tns)
             if gid == stop_after:
@@ -270,7 +276,7 @@ def test_visible_tests_do_not_hardcode_answers(aid):
 
 @pytest.mark.parametrize("aid", IDS)
 def test_hidden_tests_use_messages_that_reach_the_learner(aid):
-    """A plain ``assert`` in a hidden region shows only a generic line (hcai.verdict); hidden
+    """A plain ``assert`` in a hidden region shows only a generic line (hcai.judge); hidden
     checks go through hcai.checks (``checks.require`` for a condition of one's own)."""
     import ast
 

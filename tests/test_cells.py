@@ -23,7 +23,7 @@ def _cell(cell_type: str, flags: dict, src: str = "x = 1") -> nbformat.NotebookN
     return cell
 
 
-FLAG_SETS = [None] + [dict(zip(("grade", "solution", "locked", "task"), bits))
+FLAG_SETS = [None] + [dict(zip(("grade", "solution", "locked", "task"), bits, strict=True))
                       for bits in itertools.product([False, True], repeat=4)]
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "grading"
-sys.path.insert(0, str(FIXTURES))
-
-import fabricate  # noqa: E402
-
+from fixtures.grading import fabricate
 from hcai.grading import cli  # noqa: E402
+
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 A = fabricate.ASSIGNMENT
 

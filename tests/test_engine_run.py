@@ -20,6 +20,9 @@ from hcai.engine.outputs import OutputCollector
 from hcai.engine.pool import SparePool
 from hcai.engine.run import RunSettings, run_notebook
 
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = pytest.mark.kernel
+
 SECRET = "SECRET-EXPECTED-42"
 
 

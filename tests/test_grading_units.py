@@ -327,7 +327,7 @@ def test_check_fails_when_a_test_passes_on_the_blank_release(fresh_course, capsy
 
 
 def test_grade_stops_before_anything_when_the_sandbox_is_missing(fresh_course, monkeypatch, capsys):
-    from hcai import sandbox
+    from hcai.engine import sandbox
 
     course = fresh_course
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
@@ -347,7 +347,7 @@ def test_status_is_one_enum_that_reads_as_its_name():
 
 
 def _scores(**kw):
-    from hcai.grading.scores import SubmissionScores
+    from hcai.grading.gradebook import SubmissionScores
     return SubmissionScores(**kw)
 
 

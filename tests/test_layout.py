@@ -32,15 +32,15 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
 #: Bottom to top: ``(group, module prefixes)``. A module belongs to the group with the longest
-#: matching prefix. Old homes (``hcai.verdict``, ``hcai.sandbox`` ...) sit in the layer their
-#: new package takes. Groups in one layer are peers and must not import each other.
+#: matching prefix. nbgrader's side of the engine (``hcai.grading.execute`` ...) sits in the engine's
+#: layer. Groups in one layer are peers and must not import each other.
 LAYERS: list[list[tuple[str, tuple[str, ...]]]] = [
     [("paths", ("hcai.paths",))],
-    [("data", ("hcai.data", "hcai.checks", "hcai.cells"))],
-    [("judge", ("hcai.judge", "hcai.verdict", "hcai.crossing"))],
-    [("engine", ("hcai.engine", "hcai.sandbox", "hcai.grading.execute", "hcai.grading.sanitize",
+    [("data", ("hcai.data", "hcai.checks", "hcai.cells", "hcai.course"))],
+    [("judge", ("hcai.judge",))],
+    [("engine", ("hcai.engine", "hcai.grading.execute", "hcai.grading.sanitize",
                  "hcai.grading.preprocessors", "hcai.grading.notebooks", "hcai.grading.gradebook"))],
-    [("grading", ("hcai.grading",)), ("learner", ("hcai.learner",))],
+    [("grading", ("hcai.grading",)), ("learner", ("hcai.learner",)), ("authoring", ("hcai.authoring",))],
     [("book", ("hcai.sphinxext", "hcai.selfcheck"))],
     [("cli", ("hcai.__main__",))],
 ]

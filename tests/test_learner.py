@@ -18,6 +18,9 @@ import pytest
 
 from hcai import paths
 
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
 AID = "01-credential-landscape"
 WRONG = Path(__file__).parent / "wrong_answers" / f"{AID}.py"
 

@@ -15,6 +15,9 @@ from hcai.engine import sandbox
 from hcai.engine.kernel import LearnerKernel
 from hcai.engine.outputs import OutputCollector
 
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
 
 def _run(kernel: LearnerKernel, code: str, timeout: float = 20) -> tuple[str, str]:
     out = OutputCollector(1_000_000, [10_000_000])

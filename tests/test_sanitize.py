@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -19,8 +17,10 @@ from hcai import paths
 from hcai.grading.sanitize import (ReleasedCell, RestoreGradebookMetadata, insert_positions, match_cells,
                                    released_cells)
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
-import attacks  # noqa: E402
+from fixtures.hostile import attacks
+
+#: Tier (see tests/conftest.py): starts learner kernels.
+pytestmark = pytest.mark.kernel
 
 A = "hostile-fixture"
 

@@ -116,6 +116,7 @@ def test_learner_functions_get_and_return_plain_data():
     assert not v.passed and "ValueError" in v.message and "nope" in v.message
 
 
+@pytest.mark.slow
 def test_big_and_deep_values_are_capped():
     deep: list = []
     cur = deep

@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from hcai.engine import sandbox
 from hcai.engine.kernel import LearnerKernel

@@ -208,8 +208,8 @@ class LearnerKernel:
         km.prepare_connection_file()
         self.km = km
         try:
-            km.start_kernel(cwd=cwd, env=env, stdout=open(os.devnull, "wb"),
-                            stderr=open(os.devnull, "wb"))
+            with open(os.devnull, "wb") as out, open(os.devnull, "wb") as err:
+                km.start_kernel(cwd=cwd, env=env, stdout=out, stderr=err)
             self.context = capped_context()
             kc = km.client(context=self.context)
             kc.start_channels()

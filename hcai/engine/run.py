@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from nbformat import NotebookNode
 
@@ -32,10 +33,10 @@ from hcai.engine import sandbox as sandbox_mod
 from hcai.engine.channel import KernelChannel
 from hcai.engine.files import FilesView
 from hcai.engine.kernel import LearnerKernel
+from hcai.engine.outputs import MAX_CELL_OUTPUT_CHARS, MAX_NOTEBOOK_OUTPUT_CHARS, OutputCollector
 from hcai.judge.agent import AGENT_SOURCE
 from hcai.judge.namespace import TrustedNamespace
 from hcai.judge.verdict import run_test_source
-from hcai.engine.outputs import MAX_CELL_OUTPUT_CHARS, MAX_NOTEBOOK_OUTPUT_CHARS, OutputCollector
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ Layers, from the outside in:
 3. when the grader runs as root, ``setpriv`` drops to a fresh, unused uid/gid for this one
    kernel with no capabilities and ``no_new_privs`` -- ``RLIMIT_NPROC`` is never enforced for
    uid 0, so a root kernel could fork without bound, and it counts a uid's processes
-   machine-wide, so kernels graded side by side must not share one. As an ordinary user, bwrap's own user namespace does the same job
+   machine-wide, so kernels graded side by side must not share one. As an ordinary user,
+   bwrap's own user namespace does the same job
    (``--unshare-user --uid 65534 --disable-userns``).
 
 See ``SECURITY.md`` for what this does and does not defend against.
@@ -183,9 +184,9 @@ def default_readonly(repo_root: Path) -> list[Path]:
     ]
     # the stdlib and site-packages can live outside the prefixes on some installs
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        p = sysconfig.get_paths().get(key)
-        if p:
-            paths.append(Path(p).resolve())
+        found = sysconfig.get_paths().get(key)
+        if found:
+            paths.append(Path(found).resolve())
     out: list[Path] = []
     for p in paths:
         if p.exists() and not any(p == q or q in p.parents for q in out):
@@ -344,7 +345,7 @@ class SandboxKernelManager(KernelManager):
         )
 
     @property
-    def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+    def kernel_spec(self) -> KernelSpec | None:
         return self._kernel_spec
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:

@@ -1,4 +1,4 @@
-"""``python -m hcai release|collect|grade|report|check ASSIGNMENT`` for instructors.
+"""``python -m hcai release|collect|grade|report|check|release-feedback ASSIGNMENT`` for instructors.
 
 Exit codes: 0 all fine; 1 some submissions had errors (the others were graded) or a check
 found problems; 2 a usage or configuration error stopped the command.
@@ -52,6 +52,13 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
 def _release(args: argparse.Namespace) -> int:
     from hcai.grading.distribute import release
     release(args.assignment, args.course_dir, due=args.due, exchange=not args.no_exchange)
+    return EXIT_OK
+
+
+@_guard
+def _release_feedback(args: argparse.Namespace) -> int:
+    from hcai.grading.distribute import release_feedback
+    release_feedback(args.assignment, args.course_dir)
     return EXIT_OK
 
 
@@ -148,6 +155,12 @@ def register(subparsers: Any) -> None:
                                           "reports/<A>-items.csv from the gradebook.")
     _course_arg(p)
     p.set_defaults(func=_report)
+
+    p = subparsers.add_parser("release-feedback", help="instructors: return feedback through the exchange",
+                              description="Release generated feedback to learners (they fetch it in the "
+                                          "Assignments tab).")
+    _course_arg(p)
+    p.set_defaults(func=_release_feedback)
 
     p = subparsers.add_parser("check", help="instructors: preflight an assignment before release",
                               description="The solution must score full marks and the blank student version "

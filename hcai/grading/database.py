@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 #: An environment override for the whole database URL (tests, one-off runs, a hub's
@@ -128,7 +130,7 @@ def lost_connection(exc: BaseException) -> str | None:
             "database again and re-run the same command to finish the job.")
 
 
-def migrate(source: str, target: str, say=print) -> dict[str, int]:
+def migrate(source: str, target: str, say: Callable[[str], Any] = print) -> dict[str, int]:
     """Copy every gradebook row from ``source`` into the empty database ``target``.
 
     Returns ``{table: rows}``. Refuses a target that already holds grading data, so a

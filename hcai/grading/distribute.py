@@ -284,24 +284,4 @@ def release_feedback(assignment: str, course_dir: str | None = None, say: Printe
     return len(students)
 
 
-def _release_feedback_cmd(args: Any) -> int:
-    from hcai.grading.config import CourseError
-    try:
-        release_feedback(args.assignment, args.course_dir)
-    except (WorkflowError, CourseError) as exc:
-        print(f"error: {exc}")
-        return 2
-    return 0
-
-
-def register(subparsers: Any) -> None:
-    """``release-feedback`` (the other distribution commands are in hcai.grading.cli)."""
-    p = subparsers.add_parser("release-feedback", help="instructors: return feedback through the exchange",
-                              description="Release generated feedback to learners (they fetch it in the "
-                                          "Assignments tab).")
-    p.add_argument("assignment")
-    p.add_argument("--course-dir", default=None, metavar="DIR")
-    p.set_defaults(func=_release_feedback_cmd)
-
-
-__all__ = ["CollectResult", "ReleaseResult", "collect", "parse_due", "register", "release", "release_feedback"]
+__all__ = ["CollectResult", "ReleaseResult", "collect", "parse_due", "release", "release_feedback"]

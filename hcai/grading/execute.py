@@ -27,10 +27,10 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from hcai import cells
-from hcai.engine import sandbox
 from hcai.engine.outputs import MAX_CELL_OUTPUT_CHARS, MAX_NOTEBOOK_OUTPUT_CHARS
 from hcai.engine.pool import SparePool
 from hcai.engine.run import CellResult, RunSettings, execute_notebook, run_notebook
+from hcai.engine.sandbox import Limits
 from hcai.grading import gradebook
 
 #: One spare kernel per grading process, started while the current notebook runs.
@@ -55,8 +55,8 @@ class TrustedExecute(Execute):
     max_notebook_output = Integer(MAX_NOTEBOOK_OUTPUT_CHARS,
                                   help="Characters of output per notebook.").tag(config=True)
 
-    def limits(self) -> sandbox.Limits:
-        return sandbox.Limits(cpu_seconds=self.cpu_seconds, address_space_mb=self.memory_mb,
+    def limits(self) -> Limits:
+        return Limits(cpu_seconds=self.cpu_seconds, address_space_mb=self.memory_mb,
                               file_size_mb=self.file_size_mb, processes=self.max_processes,
                               open_files=self.open_files)
 

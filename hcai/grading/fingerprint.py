@@ -42,7 +42,7 @@ NOT_GRADING_CODE = frozenset({
     "grading/cli.py", "grading/report.py", "grading/export.py", "grading/distribute.py",
     "grading/preflight.py", "grading/console.py",
     # read after autograding, on every run: a change shows at once without regrading
-    "grading/outcome.py", "grading/scores.py",
+    "grading/outcome.py",
 })
 
 #: Libraries whose version can change how a notebook runs or scores.

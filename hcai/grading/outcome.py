@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from hcai.grading import scores
-from hcai.grading.scores import SubmissionScores
+from hcai.grading import gradebook
+from hcai.grading.gradebook import SubmissionScores
 from hcai.grading.state import GradingState, Record, Result
 
 if TYPE_CHECKING:
@@ -194,8 +194,8 @@ def compute_outcomes(course: Course, assignment: str, students: list[str], state
                      timeout: float | None = None) -> list[Outcome]:
     """One :class:`Outcome` per student from the gradebook and the last run's records."""
     with course.gradebook() as gb:
-        top = scores.max_score(gb, assignment)
-        return [outcome_for(student, state.get(student), scores.read_submission(gb, assignment, student),
+        top = gradebook.max_score(gb, assignment)
+        return [outcome_for(student, state.get(student), gradebook.read_submission(gb, assignment, student),
                             max_score=top, submitted=course.submission_dir(student, assignment).is_dir(),
                             timeout=timeout)
                 for student in students]

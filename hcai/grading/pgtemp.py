@@ -74,7 +74,7 @@ class TempPostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> "TempPostgres":
+    def start(self) -> TempPostgres:
         bins = bindir()
         pwfile = self.folder / "pw"
         pwfile.write_text(self.password + "\n")
@@ -93,7 +93,8 @@ class TempPostgres:
         result = self._run(str(bins / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
                            "-o", options, "-w", "-t", "60", "start", check=False)
         if result.returncode:
-            log = (self.folder / "server.log").read_text(errors="replace") if (self.folder / "server.log").exists() else ""
+            server_log = self.folder / "server.log"
+            log = server_log.read_text(errors="replace") if server_log.exists() else ""
             raise RuntimeError(f"PostgreSQL did not start:\n{result.stdout}\n{result.stderr}\n{log[-2000:]}")
         return self
 

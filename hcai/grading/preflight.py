@@ -11,8 +11,8 @@ from hcai.grading import config as gconfig
 from hcai.grading import notebooks as nbcheck
 from hcai.grading.console import Printer, printer, tail
 from hcai.grading.course import CheckFailed, Course
+from hcai.grading.gradebook import autograded_points
 from hcai.grading.outcome import Outcome, Status
-from hcai.grading.scores import autograded_cells
 from hcai.grading.workflow import GradeOptions, grade
 
 
@@ -65,7 +65,7 @@ def check(assignment: str, course_dir: str | None = None, *, timeout: float | No
         by_id = {o.student_id: o for o in run.outcomes}
         reference, blank = by_id.get("reference"), by_id.get("blank")
         with scratch.gradebook() as gb:
-            autograded = autograded_cells(gb, assignment)
+            autograded = autograded_points(gb, assignment)
         for label, outcome, want in (("reference solution", reference, "full"), ("blank release", blank, "zero")):
             if outcome is None or outcome.status in (Status.ERROR, Status.MISSING):
                 problems.append(f"the {label} could not be graded: {outcome.reason if outcome else 'no result'}")

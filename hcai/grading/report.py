@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcai.grading import scores
+from hcai.grading import gradebook
 from hcai.grading.console import Printer, printer
 from hcai.grading.course import Course, WorkflowError, read_roster
 from hcai.grading.outcome import SCORED, Outcome, Status, compute_outcomes, count_statuses
@@ -258,7 +258,7 @@ def report(assignment: str, course_dir: str | None = None, say: Printer | None =
     students = sorted(set(roster) | set(state.students))
     outcomes = compute_outcomes(course, assignment, students, state, course.cell_timeout)
     with course.gradebook() as gb:
-        info = scores.assignment_items(gb, assignment)
+        info = gradebook.assignment_items(gb, assignment)
     max_score, due = info.max_score, info.due
     stats = item_statistics(outcomes, info.items)
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hcai.grading import gradebook
 from hcai.grading import notebooks as nbcheck
-from hcai.grading import scores
 from hcai.grading.console import Printer, printer
 from hcai.grading.course import Course, WorkflowError, ensure_generated, read_roster, sync_roster
 from hcai.grading.export import write_grades_csv
@@ -160,7 +160,7 @@ def _require_sandbox(course: Course, unsandboxed: bool) -> None:
         return
     if course.cfg.get("TrustedExecute", {}).get("sandbox", True) is False:
         return
-    from hcai import sandbox
+    from hcai.engine import sandbox
     try:
         sandbox.require(unsandboxed)
     except sandbox.SandboxUnavailable as exc:
@@ -181,7 +181,7 @@ def open_grading(assignment: str, course_dir: str | None, options: GradeOptions,
     if roster:
         sync_roster(course, roster)
     with course.gradebook() as gb:
-        expected_ids = scores.grade_ids(gb, assignment)
+        expected_ids = gradebook.grade_ids(gb, assignment)
         roster_ids = [r["student_id"] for r in roster] or [s.id for s in gb.students]
     submitted = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{assignment}")
                        if p.is_dir() and not p.parent.name.startswith("."))
@@ -230,7 +230,7 @@ def plan(g: Grading, state: GradingState) -> Plan:
                 continue
             p.skipped.append(student)
             if g.options.feedback and record is not None and record.result == Result.OK:
-                fp = scores.feedback_fingerprint(gb, g.assignment, student)
+                fp = gradebook.feedback_fingerprint(gb, g.assignment, student)
                 if fp != record.feedback_fp or not g.output("feedback", student).is_dir():
                     p.tasks.append((student, "feedback"))
     state.save()
@@ -261,7 +261,7 @@ class Progress:
             old = self.state.get(student)
             if old is not None and old.hash == digest:
                 with g.course.gradebook() as gb:
-                    scores.keep_manual_grades(gb, g.assignment, student)
+                    gradebook.keep_manual_grades(gb, g.assignment, student)
             blame = Blame.GRADER if grader_side(result.problems) else Blame.NONE
             return Record(digest, g.fingerprint, Result.OK, blame, "", notes, result.problems,
                           result.seconds)
@@ -313,7 +313,7 @@ def _save_feedback_fingerprints(g: Grading, state: GradingState) -> None:
         for student in g.students:
             record = state.get(student)
             if record is not None and record.result == Result.OK and g.output("feedback", student).is_dir():
-                record.feedback_fp = scores.feedback_fingerprint(gb, g.assignment, student)
+                record.feedback_fp = gradebook.feedback_fingerprint(gb, g.assignment, student)
     state.save()
 
 

@@ -152,7 +152,7 @@ def call_in_kernel(session: Session, hid: int, args: tuple, kwargs: dict) -> Any
                              writeback=positions)
     back = getattr(session, "last_writeback", None)
     if positions and isinstance(back, list) and len(back) == len(positions):
-        for pos, data in zip(positions, back):
+        for pos, data in zip(positions, back, strict=True):
             sent = sent_args[pos] if isinstance(pos, int) else sent_kwargs[pos]
             if json.dumps(sent, sort_keys=True) != json.dumps(data, sort_keys=True):
                 original = args[pos] if isinstance(pos, int) else kwargs[pos]
@@ -166,11 +166,8 @@ def update_in_place(target: Any, new: Any) -> None:
     try:
         if isinstance(target, list) and isinstance(new, list):
             target[:] = new
-        elif isinstance(target, (dict, set)) and type(new) is type(target) or (
-                isinstance(target, dict) and isinstance(new, dict)):
-            target.clear()
-            target.update(new)
-        elif isinstance(target, set) and isinstance(new, (set, frozenset)):
+        elif (isinstance(target, dict) and isinstance(new, dict)
+              or isinstance(target, set) and isinstance(new, (set, frozenset))):
             target.clear()
             target.update(new)
         elif isinstance(target, bytearray) and isinstance(new, (bytes, bytearray)):

@@ -8,8 +8,8 @@ that one side cannot grade at all fails every test that needs it, with the comma
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -34,7 +34,7 @@ class Idiom:
     files: dict[str, str] = field(default_factory=dict)  # files beside the notebook (source and release)
 
 
-I: list[Idiom] = []
+I: list[Idiom] = []  # noqa: E741 -- the registry every idiom() call appends to
 
 
 def idiom(**kw) -> None:
@@ -258,7 +258,8 @@ idiom(name="del_function",
       honest="def mse(x, y):\n    return float(np.mean((np.asarray(x) - np.asarray(y)) ** 2))\n\n"
              "def total_mse(pairs):\n    return sum(mse(x, y) for x, y in pairs)",
       wrong="def mse(x, y):\n    return float(np.mean((np.asarray(x) - np.asarray(y)) ** 2))\n\n"
-            "def total_mse(pairs):\n    return sum(float(np.mean((np.asarray(x) - np.asarray(y)) ** 2)) for x, y in pairs)",
+            "def total_mse(pairs):\n"
+            "    return sum(float(np.mean((np.asarray(x) - np.asarray(y)) ** 2)) for x, y in pairs)",
       tests=[("test_total", 1, "assert total_mse([([1, 2], [1, 4]), ([0], [1])]) == 3.0"),
              ("test_uses_mse", 1, "old_mse = mse\ndel mse\ntry:\n    total_mse([([1], [2])])\n"
                                   "except NameError:\n    pass\nelse:\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from harness import Case
 from idioms import Idiom, notebook
 

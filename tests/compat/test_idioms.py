@@ -10,7 +10,6 @@ less than full.
 from __future__ import annotations
 
 import pytest
-
 from harness import Case
 from idioms import ASSIGNMENT, IDIOMS, STUDENTS, assignment_files
 

@@ -8,7 +8,6 @@ from plain ``nbgrader autograde``, and the notebook scores nbgrader's own tests 
 from __future__ import annotations
 
 import pytest
-
 from harness import nb_grade_cells
 from nbgrader_cases import CASES, EXPECTED
 
@@ -44,7 +43,8 @@ def test_score_nbgrader_asserts(graded, side, case_name, student, notebook):
     got = scores.total(student) if notebook == "*" else scores.notebook_score.get((student, notebook))
     want = EXPECTED[(case_name, student, notebook)]
     cells = {k: v for k, v in scores.auto.items() if k[0] == student}
-    assert got == want, f"{side}: {case_name}/{student}/{notebook} scored {got}, nbgrader's tests say {want}; cells {cells}"
+    assert got == want, (f"{side}: {case_name}/{student}/{notebook} scored {got}, "
+                         f"nbgrader's tests say {want}; cells {cells}")
 
 
 @pytest.mark.parametrize("side", ["plain", "hcai"])

@@ -38,7 +38,9 @@ from hcai import paths
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 FIXTURE = "hostile-fixture"
-CELL_TIMEOUT = "4"
+# Per-cell limit: long enough that the reference's data-loading cell passes on a busy 2-core machine
+# (4 s timed it out under load), short enough that looping attacks stay cheap.
+CELL_TIMEOUT = "10"
 STATUSES = {"graded", "needs_manual_grading", "error"}
 #: Attacks that depend on an assignment's own answers and tests, run on every real one.
 REAL_ASSIGNMENT_ATTACKS = {"rigged", "patched", "filesystem", "tampered", "stripped", "liars",

@@ -42,7 +42,7 @@ class Session:
         #: Called after every request that may have run learner code (the engine can refresh
         #: the test cells' view of the files, which that code may have written).
         self.on_learner_code: Callable[[], None] | None = None
-        self.sync: Callable[[], dict] | None = None  # global random states to carry
+        self.sync: Callable[[], dict | None] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
         self._handles: dict[int, LearnerObject] = {}
         self._classes: dict[tuple[str, frozenset], type] = {}
@@ -81,10 +81,10 @@ class Session:
             self.on_sync({k: self.decode(v) for k, v in reply["sync"].items()})
         if "raise" in reply:
             try:
-                exc = self.rebuild_exception(reply["raise"])
+                error = self.rebuild_exception(reply["raise"])
             except (TypeError, ValueError, KeyError, IndexError, RecursionError):
                 raise ValueUnavailable("the kernel's report of an error could not be read") from None
-            raise exc
+            raise error
         if "fail" in reply:
             raise ValueUnavailable(str(reply["fail"])[:300])
         self.last_writeback = reply.get("writeback")
@@ -150,7 +150,7 @@ class Session:
         caps = data.get("caps")
         caps = frozenset(c for c in caps if c in PROTOCOLS) if isinstance(caps, list) else frozenset()
         cls = self._handle_class(str(data.get("type", "object"))[:100], caps)
-        obj = cls.__new__(cls)
+        obj: Any = object.__new__(cls)
         object.__setattr__(obj, "_session", self)
         object.__setattr__(obj, "_hid", hid)
         self._handles[hid] = obj
@@ -168,7 +168,7 @@ class Session:
     def exception_class(self, chain: list, base: str) -> type:
         """A grader-side stand-in for a learner exception class (name and built-in base only)."""
         parent: type = getattr(builtins, base) if base in SAFE_EXCEPTIONS else LearnerException
-        bases = (parent, LearnerException) if parent is not LearnerException else (parent,)
+        bases: tuple[type, ...] = (parent, LearnerException) if parent is not LearnerException else (parent,)
         cls: type = parent
         for link in reversed(chain):
             hid, name = int(link[0]), str(link[1])[:100]
@@ -190,7 +190,7 @@ class Session:
             exc = cls(msg)
         if isinstance(exc, (NameError, AttributeError)) and facts.get("name"):
             exc.name = str(facts["name"])[:200]
-        exc.hcai_learner = True  # type: ignore[attr-defined]
+        exc.hcai_learner = True
         return exc
 
     # random generators the test passes in ---------------------------------------------------

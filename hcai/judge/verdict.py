@@ -76,8 +76,10 @@ def _compile(source: str) -> tuple[Any, Any]:
     """(statements, last expression or None), compiled under :data:`TEST_FILENAME`."""
     tree = ast.parse(source, TEST_FILENAME)
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
+    final = tree.body[-1] if tree.body else None
+    if isinstance(final, ast.Expr):
+        tree.body.pop()
+        last = ast.Expression(final.value)
     body = compile(tree, TEST_FILENAME, "exec")
     return body, (compile(last, TEST_FILENAME, "eval") if last is not None else None)
 

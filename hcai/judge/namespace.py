@@ -24,6 +24,7 @@ have planted ``numpy.py`` beside the notebook.
 from __future__ import annotations
 
 import builtins
+import importlib
 import importlib.machinery
 import os
 import random
@@ -33,6 +34,7 @@ from typing import Any, Callable
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
+from hcai.judge.guards import wrap_module
 from hcai.judge.handles import GradingRefused, ValueUnavailable
 from hcai.judge.session import Session
 from hcai.judge.outbound import encode_for_kernel
@@ -79,6 +81,7 @@ class TrustedNamespace(dict):
         self.session.on_learner_code = on_learner_code
         self.session.sync = self._sync_states
         self.session.on_sync = self._apply_states
+        self.session.resolve_module = self.own_module
         self.seeded: set[str] = set()
         self._learner: dict[str, int] = {}  # cached learner name -> session epoch
         self._deleted: set[str] = set()
@@ -106,6 +109,20 @@ class TrustedNamespace(dict):
         dict.__setitem__(self, name, value)
         self._learner[name] = self._epoch()
         return value
+
+    def __contains__(self, name: object) -> bool:
+        # `'votes' in vars()` / `in globals()`: in nbgrader's kernel these are the learner's
+        # globals, so a learner name is in them even before the test has read it
+        if dict.__contains__(self, name):
+            return True
+        return isinstance(name, str) and not name.startswith("__") and (
+            name not in self._deleted and name in self._kernel_names())
+
+    def keys(self) -> list[str]:  # type: ignore[override]
+        """The test's names and the learner's (``dir()`` in a test cell lists both)."""
+        own = list(dict.keys(self))
+        seen = set(own)
+        return own + sorted(n for n in self._kernel_names() - seen if n not in self._deleted)
 
     def _epoch(self) -> int:
         return self.session.epoch
@@ -207,7 +224,29 @@ class TrustedNamespace(dict):
         module = builtins.__import__(name, None, None, fromlist, 0)
         if top in ("random", "numpy"):
             return ModuleProxy(module, self)
-        return module
+        return wrap_module(module, self)
+
+    def own_module(self, name: str) -> Any:
+        """The grader's copy of a library module the learner holds (``np``), or None.
+
+        Only a library this process has loaded already or one of :data:`OWN_LIBRARIES`
+        (never a module file beside the notebook); ``matplotlib`` stays in the kernel, where
+        the figures are. The grader's numpy answers `np.ndarray`, `np.allclose`, not the
+        learner's.
+        """
+        top = name.partition(".")[0]
+        if top == "matplotlib" or not name or not all(p.isidentifier() for p in name.split(".")):
+            return None
+        if name not in sys.modules and top not in OWN_LIBRARIES:
+            return None
+        try:
+            _refuse_planted(top)
+            module = importlib.import_module(name)
+        except (ImportError, GradingRefused):
+            return None
+        if top in ("random", "numpy"):
+            return ModuleProxy(module, self)
+        return wrap_module(module, self)
 
     def _kernel_import(self, name: str, fromlist: Any) -> Any:
         self.session.request("import", name=name)
@@ -219,6 +258,12 @@ class TrustedNamespace(dict):
             except ImportError:
                 pass  # an attribute, not a submodule
         return self.session.request("import", name=name)
+
+
+#: Libraries whose grader-side copy stands in for the learner's module of that name.
+OWN_LIBRARIES = frozenset({"numpy", "pandas", "scipy", "sklearn", "math", "cmath", "statistics",
+                           "random", "collections", "itertools", "functools", "datetime", "re",
+                           "json", "string", "decimal", "fractions", "operator", "inspect"})
 
 
 def _refuse_planted(top: str) -> None:

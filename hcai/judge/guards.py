@@ -55,6 +55,12 @@ class _Wrapper:
         return repr(object.__getattribute__(self, "_module"))
 
 
+def _refused(namespace: Any, target: str) -> GradingRefused:
+    exc = GradingRefused(PATCH_REFUSED.format(target=target[:80]))
+    refuse = getattr(namespace, "refuse", None)
+    return refuse(exc) if callable(refuse) else exc
+
+
 def _reaches_learner(target: Any, namespace: Any) -> bool:
     """True when patching ``target`` is meant to change what learner code sees."""
     return (isinstance(target, (types.ModuleType, LearnerObject, _Wrapper))
@@ -69,22 +75,23 @@ class _Patch:
         self.TEST_PREFIX = real.TEST_PREFIX
 
     def __call__(self, target: Any, *args: Any, **kwargs: Any) -> Any:
-        raise GradingRefused(PATCH_REFUSED.format(target=str(target)[:80]))
+        raise _refused(self._namespace, str(target))
 
     def object(self, target: Any, attribute: Any, *args: Any, **kwargs: Any) -> Any:
         if _reaches_learner(target, self._namespace):
-            raise GradingRefused(PATCH_REFUSED.format(target=f"{type(target).__name__}.{attribute}"))
+            raise _refused(self._namespace, f"{getattr(target, '__name__', type(target).__name__)}"
+                                            f".{attribute}")
         return self._real.object(target, attribute, *args, **kwargs)
 
     def dict(self, in_dict: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(in_dict, str) or _reaches_learner(in_dict, self._namespace):
-            raise GradingRefused(PATCH_REFUSED.format(target=str(in_dict)[:80] if isinstance(
-                in_dict, str) else "the notebook's names"))
+            raise _refused(self._namespace,
+                           in_dict if isinstance(in_dict, str) else "the notebook's names")
         return self._real.dict(in_dict, *args, **kwargs)
 
     def multiple(self, target: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(target, str) or _reaches_learner(target, self._namespace):
-            raise GradingRefused(PATCH_REFUSED.format(target=str(target)[:80]))
+            raise _refused(self._namespace, str(target))
         return self._real.multiple(target, *args, **kwargs)
 
     def stopall(self) -> None:

@@ -175,6 +175,17 @@ class TrustedNamespace(dict):
         if local:
             dict.__delitem__(self, name)
 
+    def refuse(self, exc: GradingRefused) -> GradingRefused:
+        """Record a refusal for this test cell (it stands even if the test catches it)."""
+        if self.session.refusal is None:
+            self.session.refusal = exc
+        return exc
+
+    def take_refusal(self) -> BaseException | None:
+        """The refusal recorded during the test cell that just ran, if any (then cleared)."""
+        exc, self.session.refusal = self.session.refusal, None
+        return exc
+
     def forget_learner_values(self) -> None:
         """Drop cached learner values and random-state mirroring (a learner cell ran)."""
         for name in list(self._learner):
@@ -229,15 +240,15 @@ class TrustedNamespace(dict):
     def own_module(self, name: str) -> Any:
         """The grader's copy of a library module the learner holds (``np``), or None.
 
-        Only a library this process has loaded already or one of :data:`OWN_LIBRARIES`
-        (never a module file beside the notebook); ``matplotlib`` stays in the kernel, where
+        Only one of :data:`OWN_LIBRARIES` and its submodules (never a module file beside the
+        notebook); ``matplotlib`` stays in the kernel, where
         the figures are. The grader's numpy answers `np.ndarray`, `np.allclose`, not the
         learner's.
         """
         top = name.partition(".")[0]
         if top == "matplotlib" or not name or not all(p.isidentifier() for p in name.split(".")):
             return None
-        if name not in sys.modules and top not in OWN_LIBRARIES:
+        if top not in OWN_LIBRARIES:
             return None
         try:
             _refuse_planted(top)

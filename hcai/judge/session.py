@@ -46,6 +46,8 @@ class Session:
         self.on_sync: Callable[[dict], None] | None = None
         #: The grader's own module for a library name the kernel reports, or None.
         self.resolve_module: Callable[[str], Any] | None = None
+        #: The first refusal of the current test cell (even if the test caught it).
+        self.refusal: BaseException | None = None
         self._handles: dict[int, LearnerObject] = {}
         self._classes: dict[tuple[str, frozenset], type] = {}
         self._exc_classes: dict[int, type] = {}

@@ -6,6 +6,11 @@ even when every assertion passed: a warning printed by honest learner code (a nu
 This grader scores the assertions: a passing test cell earns its points, a failing one
 scores 0 whatever it printed. Each case below shows the difference (nbgrader 0, hcai full)
 for honest work and the agreement (both 0) for wrong work.
+
+The other way round: a test comparing two learner objects (``p == Point(4, 6)``, where
+``Point`` has the learner's own ``__eq__``) is refused, because a comparison is never decided
+by learner code. nbgrader gives the honest answer its point; hcai gives 0 with the refusal's
+message in the autograded notebook, and both give 0 to wrong work.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import nbformat
 import pytest
 
 from harness import Case
-from idioms import Idiom, notebook
+from idioms import DIFFERENCES, Idiom, notebook
 
 pytestmark = pytest.mark.slow
 
@@ -44,8 +49,12 @@ STDERR_IDIOMS = [
           tests=[("test_ratio", 1, "assert safe_ratio(1, 4) == 0.25\nassert safe_ratio(1, 0) == 0.0")]),
 ]
 
-_source = {f"{i.name}.ipynb": nbformat.writes(notebook(i)) for i in STDERR_IDIOMS}
-_subs = {s: {f"{i.name}.ipynb": nbformat.writes(notebook(i, getattr(i, s))) for i in STDERR_IDIOMS}
+COMPARE_IDIOMS = [DIFFERENCES["learner_class_dunder"]]
+REFUSAL = "compares or tests the truth of one of your objects (Point)"
+
+_all = STDERR_IDIOMS + COMPARE_IDIOMS
+_source = {f"{i.name}.ipynb": nbformat.writes(notebook(i)) for i in _all}
+_subs = {s: {f"{i.name}.ipynb": nbformat.writes(notebook(i, getattr(i, s))) for i in _all}
          for s in ("honest", "wrong")}
 CASE = Case(name="differences", source=_source, submissions=_subs)
 KEYS = [(i.name, gid, pts) for i in STDERR_IDIOMS for gid, pts, _s in i.tests]
@@ -64,6 +73,29 @@ def test_passing_cell_that_warns_keeps_its_points(graded, name, grade_id, points
 
 @pytest.mark.parametrize("name,grade_id,points", KEYS, ids=[k[0] for k in KEYS])
 def test_failing_cell_that_warns_scores_zero_on_both(graded, name, grade_id, points):
+    result = graded(CASE)
+    key = ("wrong", name, grade_id)
+    assert result.plain.scores.auto.get(key) == 0, result.explain(key)
+    assert result.hcai.scores.auto.get(key) == 0, result.explain(key)
+
+
+COMPARE_KEYS = [(i.name, gid, pts) for i in COMPARE_IDIOMS for gid, pts, _s in i.tests]
+
+
+@pytest.mark.parametrize("name,grade_id,points", COMPARE_KEYS, ids=[k[0] for k in COMPARE_KEYS])
+def test_comparing_learner_objects_is_refused_with_its_reason(graded, name, grade_id, points):
+    result = graded(CASE)
+    key = ("honest", name, grade_id)
+    # plain nbgrader lets the learner's __eq__ decide, and the honest answer earns its points
+    assert result.plain.scores.auto.get(key) == points, result.explain(key)
+    assert result.hcai.scores.auto.get(key) == 0, result.explain(key)
+    hcai_out = result.hcai.cell_outputs(CASE.name, key, limit=2000)
+    assert "error/" in hcai_out and REFUSAL in hcai_out, hcai_out
+    assert "compare an attribute" in hcai_out, hcai_out
+
+
+@pytest.mark.parametrize("name,grade_id,points", COMPARE_KEYS, ids=[k[0] for k in COMPARE_KEYS])
+def test_comparing_learner_objects_fails_wrong_work_on_both(graded, name, grade_id, points):
     result = graded(CASE)
     key = ("wrong", name, grade_id)
     assert result.plain.scores.auto.get(key) == 0, result.explain(key)

@@ -171,7 +171,8 @@ def test_the_agent_source_imports_only_the_standard_library():
              for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
     assert names <= {"sys", "re", "builtins", "collections", "datetime", "decimal", "enum",
                      "base64", "json", "contextlib", "marshal", "types", "importlib",
-                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "types", "dataclasses", "inspect"}, names
+                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "dataclasses",
+                     "inspect"}, names
 
 
 def test_the_kernel_bootstrap_compiles_the_agent_once():
@@ -225,7 +226,7 @@ def test_kernel_replies_that_are_not_data_fail_closed():
 
 def test_check_cells_convenience_runs_cells_in_order():
     assert [v.passed for v in check_cells(["x = 1", "assert x == 1"], {})] == [True, True]
-    assert session.SAFE_EXCEPTIONS >= {"ValueError", "TypeError", "NameError"}
+    assert {"ValueError", "TypeError", "NameError"} <= session.SAFE_EXCEPTIONS
     assert "AssertionError" not in session.SAFE_EXCEPTIONS
 
 

@@ -19,8 +19,9 @@ against item counts, and never unpickles, imports or evaluates anything.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 #: Largest reply (characters of JSON) the grader accepts from the kernel.
 MAX_JSON_CHARS = 20_000_000

@@ -9,7 +9,8 @@ module named by the data, or evaluates text.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 DECODER_SOURCE = r'''
 import re as _re

@@ -144,7 +144,7 @@ class InspectModule(_Wrapper):
         if name == "getsourcelines":
             def getsourcelines(obj: Any) -> tuple[list[str], int]:
                 if not isinstance(obj, LearnerObject):
-                    return real(obj)  # type: ignore[no-any-return]
+                    return real(obj)
                 return kernel_source(obj).splitlines(keepends=True), 0
             return getsourcelines
         return real

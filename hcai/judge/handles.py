@@ -18,7 +18,8 @@ exception class becomes a grader-side class of the same name deriving from that 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hcai.judge.session import Session

@@ -30,14 +30,15 @@ import os
 import random
 import sys
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
 from hcai.judge.guards import wrap_module
 from hcai.judge.handles import GradingRefused, ValueUnavailable
-from hcai.judge.session import Session
 from hcai.judge.outbound import encode_for_kernel
+from hcai.judge.session import Session
 
 
 class ModuleProxy:
@@ -46,7 +47,7 @@ class ModuleProxy:
     hcai_module_proxy = True
     __slots__ = ("_module", "_namespace")
 
-    def __init__(self, module: types.ModuleType, namespace: "TrustedNamespace") -> None:
+    def __init__(self, module: types.ModuleType, namespace: TrustedNamespace) -> None:
         object.__setattr__(self, "_module", module)
         object.__setattr__(self, "_namespace", namespace)
 

@@ -13,12 +13,12 @@ import base64
 import builtins
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hcai.judge import crossing, decoding
 from hcai.judge.channel import Channel, ChannelTimeout, KernelGone
-from hcai.judge.handles import (PROTOCOLS, KernelStopped, LearnerException, LearnerObject,
-                                ValueUnavailable)
+from hcai.judge.handles import PROTOCOLS, KernelStopped, LearnerException, LearnerObject, ValueUnavailable
 
 #: Built-in exception classes that may cross as themselves.
 SAFE_EXCEPTIONS = {name for name in dir(builtins)
@@ -42,7 +42,7 @@ class Session:
         #: Called after every request that may have run learner code (the engine can refresh
         #: the test cells' view of the files, which that code may have written).
         self.on_learner_code: Callable[[], None] | None = None
-        self.sync: Callable[[], dict] | None = None  # global random states to carry
+        self.sync: Callable[[], dict | None] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
         #: The grader's own module for a library name the kernel reports, or None.
         self.resolve_module: Callable[[str], Any] | None = None
@@ -154,7 +154,7 @@ class Session:
             return self.exception_class(data.get("chain") or [], str(data.get("base")))
         raise decoding.DecodeError(f"unknown kind {str(kind)[:40]!r}")
 
-    def handle(self, data: dict) -> "LearnerObject":
+    def handle(self, data: dict) -> LearnerObject:
         hid = data.get("id")
         if type(hid) is not int:
             raise decoding.DecodeError("bad handle")

@@ -25,7 +25,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from hcai.judge.handles import (GradingRefused, GradingStopped, LearnerObject, ValueUnavailable)
+from hcai.judge.handles import GradingRefused, GradingStopped, LearnerObject, ValueUnavailable
 from hcai.judge.outbound import TEST_FILENAME
 
 #: Shown when an ``assert`` with no message fails; never the assertion's own source.

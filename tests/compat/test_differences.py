@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from harness import Case
 from idioms import DIFFERENCES, Idiom, notebook
 

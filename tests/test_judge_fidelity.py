@@ -70,6 +70,20 @@ def test_a_patch_of_the_tests_own_object_still_works():
     assert verdict.passed, verdict
 
 
+@pytest.mark.parametrize("test", [
+    "import io\nfrom unittest.mock import patch\n"
+    "with patch('sys.stdout', new_callable=io.StringIO) as out:\n    report(3)\n"
+    "assert out.getvalue() == '3 patients seen\\n'",
+    "import io, sys\nfrom unittest import mock\n"
+    "with mock.patch.object(sys, 'stdout', new_callable=io.StringIO) as out:\n    report(3)\n"
+    "assert out.getvalue() == '3 patients seen\\n'",
+])
+def test_patching_sys_stdout_captures_learner_output(test):
+    honest, wrong = "def report(n):\n    print(f'{n} patients seen')", "def report(n):\n    print(n)"
+    assert judge(honest, test)[0].passed
+    assert not judge(wrong, test)[0].passed
+
+
 def test_a_refusal_in_one_cell_does_not_fail_the_next():
     first, second = judge(MYMIN_HONEST,
                           "from unittest.mock import patch\ntry:\n    patch('__main__.min')\nexcept:\n    pass",
@@ -119,6 +133,13 @@ def test_matplotlib_and_unknown_modules_stay_in_the_kernel():
                        "import wave\n",
                        "assert type(plt).__name__ == 'module' and type(plt).__module__ == 'learner'\n"
                        "assert type(wave).__module__ == 'learner'")
+    assert verdict.passed, verdict
+
+
+def test_a_library_submodule_the_grader_has_not_loaded_stays_a_handle():
+    (verdict,) = judge("import types\nodd = types.ModuleType('numpy.hcai_not_a_submodule')\n"
+                       "import numpy.linalg as la",
+                       "assert type(odd).__module__ == 'learner'\nimport numpy\nassert la is numpy.linalg")
     assert verdict.passed, verdict
 
 

@@ -10,7 +10,8 @@ tests reach across that line in a way the real modules cannot follow:
   (:class:`~hcai.judge.handles.GradingRefused`, a ``BaseException`` a test's
   ``except Exception`` cannot swallow) when the patcher is made, before any learner code runs.
   ``patch.object`` / ``patch.dict`` on the test's own objects (not a module, not a learner
-  object, not the test's globals) stay allowed: they act on test-side code only.
+  object, not the test's globals) stay allowed: they act on test-side code only. So does
+  patching ``sys.stdout`` / ``sys.stderr``: learner output is relayed to them.
 * ``inspect.getsource(f)`` of a learner function: the function lives in the kernel, so
   :class:`InspectModule` asks the kernel for the source text there (``inspect.getsource``
   run in the kernel, which reads the notebook cell IPython recorded). That text is
@@ -19,6 +20,7 @@ tests reach across that line in a way the real modules cannot follow:
 
 from __future__ import annotations
 
+import sys
 import types
 from typing import Any
 
@@ -27,6 +29,10 @@ from hcai.judge.handles import GradingRefused, LearnerObject, ValueUnavailable
 PATCH_REFUSED = ("This test patches a name with unittest.mock (`{target}`). Your code runs in "
                  "its own kernel, which this grader's patches cannot reach, so the check cannot "
                  "be graded here. Tell your instructor.")
+
+#: Patch targets that stay faithful: learner output is relayed to the test's ``sys.stdout`` /
+#: ``sys.stderr`` at the time it arrives, so a patched stream captures it as in one process.
+STREAM_TARGETS = frozenset({"sys.stdout", "sys.stderr"})
 
 #: The most characters of source text taken from the kernel.
 MAX_SOURCE_CHARS = 200_000
@@ -75,9 +81,13 @@ class _Patch:
         self.TEST_PREFIX = real.TEST_PREFIX
 
     def __call__(self, target: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(target, str) and target in STREAM_TARGETS:
+            return self._real(target, *args, **kwargs)
         raise _refused(self._namespace, str(target))
 
     def object(self, target: Any, attribute: Any, *args: Any, **kwargs: Any) -> Any:
+        if target is sys and attribute in ("stdout", "stderr"):
+            return self._real.object(target, attribute, *args, **kwargs)
         if _reaches_learner(target, self._namespace):
             raise _refused(self._namespace, f"{getattr(target, '__name__', type(target).__name__)}"
                                             f".{attribute}")

@@ -249,8 +249,8 @@ class TrustedNamespace(dict):
         top = name.partition(".")[0]
         if top == "matplotlib" or not name or not all(p.isidentifier() for p in name.split(".")):
             return None
-        if top not in OWN_LIBRARIES:
-            return None
+        if top not in OWN_LIBRARIES or (name != top and name not in sys.modules):
+            return None  # a submodule only once the library loaded it: no import side effects
         try:
             _refuse_planted(top)
             module = importlib.import_module(name)

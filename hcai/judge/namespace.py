@@ -256,7 +256,7 @@ class TrustedNamespace(dict):
             module = importlib.import_module(name)
         except (ImportError, GradingRefused):
             return None
-        if top in ("random", "numpy"):
+        if name in ("random", "numpy", "numpy.random"):
             return ModuleProxy(module, self)
         return wrap_module(module, self)
 

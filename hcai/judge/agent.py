@@ -1,7 +1,7 @@
 """The kernel-side agent: source text run inside the learner's kernel, stdlib only.
 
-(Over 400 lines on purpose: the agent is one self-contained text sent into the kernel, where it
-may import nothing of ours; splitting it would only split one string.)
+Size: over 400 lines on purpose: the agent is one self-contained text sent into the kernel,
+where it may import nothing of ours; splitting it would only split one string.
 
 The engine execs :data:`AGENT_SOURCE` into a private dict ``H`` (under an unpredictable name)
 and evaluates ``H["agent"](payload)`` per request; :class:`hcai.judge.local.LocalChannel`

@@ -45,6 +45,7 @@ PATCH_TESTS = [
     "from unittest.mock import patch\nwith patch.dict(globals(), {'min': lambda *a: 0}):\n    mymin(1, 2)",
     "from unittest.mock import patch\n@patch('__main__.min')\ndef check(m):\n    mymin(1, 2)\n"
     "    m.assert_not_called()\ncheck()",
+    "import os\nfrom unittest import mock\nwith mock.patch.dict(os.environ, {'MIN': '1'}):\n    mymin(1, 2)",
     # a test that swallows everything still does not pass
     "from unittest.mock import patch\ntry:\n    with patch('__main__.min') as m:\n        mymin(1, 2)\n"
     "    m.assert_not_called()\nexcept Exception:\n    pass",

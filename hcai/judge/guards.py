@@ -20,6 +20,7 @@ tests reach across that line in a way the real modules cannot follow:
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from typing import Any
@@ -69,8 +70,10 @@ def _refused(namespace: Any, target: str) -> GradingRefused:
 
 def _reaches_learner(target: Any, namespace: Any) -> bool:
     """True when patching ``target`` is meant to change what learner code sees."""
+    # os.environ: learner code reads its own process's environment, not this one
     return (isinstance(target, (types.ModuleType, LearnerObject, _Wrapper))
-            or target is namespace or getattr(target, "hcai_module_proxy", False) is True)
+            or target is namespace or target is os.environ
+            or getattr(target, "hcai_module_proxy", False) is True)
 
 
 class _Patch:

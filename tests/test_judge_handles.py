@@ -171,7 +171,8 @@ def test_the_agent_source_imports_only_the_standard_library():
              for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
     assert names <= {"sys", "re", "builtins", "collections", "datetime", "decimal", "enum",
                      "base64", "json", "contextlib", "marshal", "types", "importlib",
-                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "dataclasses"}, names
+                     "keyword", "itertools", "operator", "random", "numpy", "pandas", "dataclasses",
+                     "inspect"}, names
 
 
 def test_the_kernel_bootstrap_compiles_the_agent_once():

@@ -1,7 +1,7 @@
 """The kernel-side agent: source text run inside the learner's kernel, stdlib only.
 
-Size: over 400 lines on purpose: the agent is one self-contained text sent into the kernel, where it
-may import nothing of ours; splitting it would only split one string.
+Size: over 400 lines on purpose: the agent is one self-contained text sent into the kernel,
+where it may import nothing of ours; splitting it would only split one string.
 
 The engine execs :data:`AGENT_SOURCE` into a private dict ``H`` (under an unpredictable name)
 and evaluates ``H["agent"](payload)`` per request; :class:`hcai.judge.local.LocalChannel`
@@ -94,6 +94,14 @@ def _other(obj):
         chain, base = _exc_chain(obj)
         return {"$": "excclass", "chain": chain, "base": base}
     t = type(obj)
+    if isinstance(obj, type(_sys)):
+        # a module crosses by name too: the grader may use its own copy of a library
+        return {"$": "kmodule", "name": str(getattr(obj, "__name__", ""))[:200],
+                "handle": _handle_facts(obj, t)}
+    return _handle_facts(obj, t)
+
+
+def _handle_facts(obj, t):
     caps = [cap for cap, attr in _CAPS if hasattr(t, attr)]
     if isinstance(obj, type):
         caps.append("type")
@@ -317,6 +325,9 @@ def _op(req):
         return next(obj)
     if op == "str":
         return str(obj)
+    if op == "source":
+        import inspect
+        return inspect.getsource(obj)
     if op == "eqkey":
         return _eq_key(obj)
     if op == "convert":

@@ -73,9 +73,12 @@ def _get(obj: Any, name: str) -> Any:
 
 
 def _refuse_compare(self: Any, *other: Any) -> Any:
-    raise HandleComparison(f"This check compares or tests the truth of one of your objects "
+    exc = HandleComparison(f"This check compares or tests the truth of one of your objects "
                            f"({_get(self, '__class__').__name__}); a test may only "
                            f"{COMPARE_HINT}.")
+    # kept on the session too: a test's bare `except:` must not turn the refusal into a pass
+    _get(self, "_session").refusal = exc
+    raise exc
 
 
 class LearnerObject:

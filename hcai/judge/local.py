@@ -9,6 +9,8 @@ and timeouts are not enforced.
 
 from __future__ import annotations
 
+import itertools
+import linecache
 from typing import Any
 
 from hcai.judge.agent import AGENT_BODY
@@ -30,10 +32,17 @@ class LocalChannel:
         return self._agent["agent"](payload)
 
 
+_CELLS = itertools.count(1)
+
+
 def run_learner_code(source: str, values: dict[str, Any]) -> None:
     """Run learner code in ``values`` as a learner cell would (for tests of the judge)."""
     values.setdefault("__name__", "__main__")
-    exec(compile(source, "<learner cell>", "exec"), values)
+    # IPython keeps each cell's text in linecache, so `inspect.getsource` works in a kernel;
+    # do the same here.
+    filename = f"<learner cell {next(_CELLS)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), values)
 
 
 def check_cells(sources: list[str], values: dict[str, Any]) -> list[CellVerdict]:

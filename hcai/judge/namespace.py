@@ -24,6 +24,7 @@ have planted ``numpy.py`` beside the notebook.
 from __future__ import annotations
 
 import builtins
+import importlib
 import importlib.machinery
 import os
 import random
@@ -34,6 +35,7 @@ from typing import Any
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
+from hcai.judge.guards import wrap_module
 from hcai.judge.handles import GradingRefused, ValueUnavailable
 from hcai.judge.outbound import encode_for_kernel
 from hcai.judge.session import Session
@@ -80,6 +82,7 @@ class TrustedNamespace(dict):
         self.session.on_learner_code = on_learner_code
         self.session.sync = self._sync_states
         self.session.on_sync = self._apply_states
+        self.session.resolve_module = self.own_module
         self.seeded: set[str] = set()
         self._learner: dict[str, int] = {}  # cached learner name -> session epoch
         self._deleted: set[str] = set()
@@ -107,6 +110,20 @@ class TrustedNamespace(dict):
         dict.__setitem__(self, name, value)
         self._learner[name] = self._epoch()
         return value
+
+    def __contains__(self, name: object) -> bool:
+        # `'votes' in vars()` / `in globals()`: in nbgrader's kernel these are the learner's
+        # globals, so a learner name is in them even before the test has read it
+        if dict.__contains__(self, name):
+            return True
+        return isinstance(name, str) and not name.startswith("__") and (
+            name not in self._deleted and name in self._kernel_names())
+
+    def keys(self) -> list[str]:  # type: ignore[override]
+        """The test's names and the learner's (``dir()`` in a test cell lists both)."""
+        own = list(dict.keys(self))
+        seen = set(own)
+        return own + sorted(n for n in self._kernel_names() - seen if n not in self._deleted)
 
     def _epoch(self) -> int:
         return self.session.epoch
@@ -159,6 +176,17 @@ class TrustedNamespace(dict):
         if local:
             dict.__delitem__(self, name)
 
+    def refuse(self, exc: GradingRefused) -> GradingRefused:
+        """Record a refusal for this test cell (it stands even if the test catches it)."""
+        if self.session.refusal is None:
+            self.session.refusal = exc
+        return exc
+
+    def take_refusal(self) -> BaseException | None:
+        """The refusal recorded during the test cell that just ran, if any (then cleared)."""
+        exc, self.session.refusal = self.session.refusal, None
+        return exc
+
     def forget_learner_values(self) -> None:
         """Drop cached learner values and random-state mirroring (a learner cell ran)."""
         for name in list(self._learner):
@@ -208,7 +236,29 @@ class TrustedNamespace(dict):
         module = builtins.__import__(name, None, None, fromlist, 0)
         if top in ("random", "numpy"):
             return ModuleProxy(module, self)
-        return module
+        return wrap_module(module, self)
+
+    def own_module(self, name: str) -> Any:
+        """The grader's copy of a library module the learner holds (``np``), or None.
+
+        Only one of :data:`OWN_LIBRARIES` and its submodules (never a module file beside the
+        notebook); ``matplotlib`` stays in the kernel, where
+        the figures are. The grader's numpy answers `np.ndarray`, `np.allclose`, not the
+        learner's.
+        """
+        top = name.partition(".")[0]
+        if top == "matplotlib" or not name or not all(p.isidentifier() for p in name.split(".")):
+            return None
+        if top not in OWN_LIBRARIES or (name != top and name not in sys.modules):
+            return None  # a submodule only once the library loaded it: no import side effects
+        try:
+            _refuse_planted(top)
+            module = importlib.import_module(name)
+        except (ImportError, GradingRefused):
+            return None
+        if name in ("random", "numpy", "numpy.random"):
+            return ModuleProxy(module, self)
+        return wrap_module(module, self)
 
     def _kernel_import(self, name: str, fromlist: Any) -> Any:
         self.session.request("import", name=name)
@@ -220,6 +270,12 @@ class TrustedNamespace(dict):
             except ImportError:
                 pass  # an attribute, not a submodule
         return self.session.request("import", name=name)
+
+
+#: Libraries whose grader-side copy stands in for the learner's module of that name.
+OWN_LIBRARIES = frozenset({"numpy", "pandas", "scipy", "sklearn", "math", "cmath", "statistics",
+                           "random", "collections", "itertools", "functools", "datetime", "re",
+                           "json", "string", "decimal", "fractions", "operator", "inspect"})
 
 
 def _refuse_planted(top: str) -> None:

@@ -44,6 +44,10 @@ class Session:
         self.on_learner_code: Callable[[], None] | None = None
         self.sync: Callable[[], dict | None] | None = None  # global random states to carry
         self.on_sync: Callable[[dict], None] | None = None
+        #: The grader's own module for a library name the kernel reports, or None.
+        self.resolve_module: Callable[[str], Any] | None = None
+        #: The first refusal of the current test cell (even if the test caught it).
+        self.refusal: BaseException | None = None
         self._handles: dict[int, LearnerObject] = {}
         self._classes: dict[tuple[str, frozenset], type] = {}
         self._exc_classes: dict[int, type] = {}
@@ -129,6 +133,16 @@ class Session:
         kind = data.get("$")
         if kind == "handle":
             return self.handle(data)
+        if kind == "kmodule":
+            # a learner's module (`np` from `import numpy as np`): the grader's own copy of
+            # a known library when it has one, so `np.ndarray` is the real class; else a handle
+            own = self.resolve_module(str(data.get("name"))) if self.resolve_module else None
+            inner = data.get("handle")
+            if own is not None:
+                return own
+            if not isinstance(inner, dict) or inner.get("$") != "handle":
+                raise decoding.DecodeError("bad module")
+            return self.handle(inner)
         if kind == "builtin":
             name = str(data.get("name"))
             obj = getattr(builtins, name, None)

@@ -145,6 +145,10 @@ def run_test_source(source: str, namespace: Any, *,
     except BaseException as exc:  # noqa: BLE001 -- any error in a test means "not passed"
         failure = _failure(exc, hidden_lines)
     failure = _end_cell(namespace, failure)
+    take = getattr(namespace, "take_refusal", None)
+    refusal = take() if callable(take) else None
+    if refusal is not None and (failure is None or not failure.refused):
+        failure = _failure(refusal, hidden_lines)  # the test caught it; it still stands
     outputs: list[dict] = []
     printed = stdout.getvalue()
     if printed and not hidden_lines:  # a hidden test's prints could reveal it

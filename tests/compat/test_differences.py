@@ -6,6 +6,14 @@ even when every assertion passed: a warning printed by honest learner code (a nu
 This grader scores the assertions: a passing test cell earns its points, a failing one
 scores 0 whatever it printed. Each case below shows the difference (nbgrader 0, hcai full)
 for honest work and the agreement (both 0) for wrong work.
+
+The other way round, two kinds of test cell are refused (0 points, with the reason in the
+autograded notebook), where nbgrader lets the learner's code decide: a test comparing two
+learner objects (``p == Point(4, 6)``, ``Point`` with the learner's own ``__eq__``: a
+comparison is never decided by learner code), and a test patching a learner global with
+``unittest.mock`` (``patch('__main__.min')``: the patch stays in the grader and cannot reach
+the learner's kernel, so ``assert_not_called()`` would pass wrong work). nbgrader gives the
+honest answer its points; both give 0 to wrong work; the idioms' other cells agree.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 from harness import Case
-from idioms import Idiom, notebook
+from idioms import DIFFERENCES, Idiom, notebook
 
 pytestmark = pytest.mark.slow
 
@@ -43,8 +51,20 @@ STDERR_IDIOMS = [
           tests=[("test_ratio", 1, "assert safe_ratio(1, 4) == 0.25\nassert safe_ratio(1, 0) == 0.0")]),
 ]
 
-_source = {f"{i.name}.ipynb": nbformat.writes(notebook(i)) for i in STDERR_IDIOMS}
-_subs = {s: {f"{i.name}.ipynb": nbformat.writes(notebook(i, getattr(i, s))) for i in STDERR_IDIOMS}
+#: Cells refused on purpose, and the words of the refusal the autograded notebook must show.
+REFUSED = {
+    ("learner_class_dunder", "test_point"): ("compares or tests the truth of one of your objects "
+                                             "(Point)", "compare an attribute"),
+    ("patch_print", "test_report"): ("patches a name with unittest.mock (`__main__.print`)",
+                                     "Tell your instructor"),
+    ("patch_builtin_min", "test_no_builtin"): ("patches a name with unittest.mock (`__main__.min`)",
+                                               "Tell your instructor"),
+}
+REFUSED_IDIOMS = [DIFFERENCES[name] for name in DIFFERENCES]
+
+_all = STDERR_IDIOMS + REFUSED_IDIOMS
+_source = {f"{i.name}.ipynb": nbformat.writes(notebook(i)) for i in _all}
+_subs = {s: {f"{i.name}.ipynb": nbformat.writes(notebook(i, getattr(i, s))) for i in _all}
          for s in ("honest", "wrong")}
 CASE = Case(name="differences", source=_source, submissions=_subs)
 KEYS = [(i.name, gid, pts) for i in STDERR_IDIOMS for gid, pts, _s in i.tests]
@@ -67,3 +87,40 @@ def test_failing_cell_that_warns_scores_zero_on_both(graded, name, grade_id, poi
     key = ("wrong", name, grade_id)
     assert result.plain.scores.auto.get(key) == 0, result.explain(key)
     assert result.hcai.scores.auto.get(key) == 0, result.explain(key)
+
+
+REFUSED_KEYS = [(name, gid, pts) for i in REFUSED_IDIOMS for gid, pts, _s in i.tests
+                for name in [i.name] if (name, gid) in REFUSED]
+OTHER_KEYS = [(i.name, gid) for i in REFUSED_IDIOMS for gid, _p, _s in i.tests
+              if (i.name, gid) not in REFUSED]
+
+
+@pytest.mark.parametrize("name,grade_id,points", REFUSED_KEYS, ids=[k[0] for k in REFUSED_KEYS])
+def test_refused_cell_scores_zero_with_its_reason(graded, name, grade_id, points):
+    result = graded(CASE)
+    key = ("honest", name, grade_id)
+    # plain nbgrader lets learner code decide (its __eq__, or a patch in its own process),
+    # and the honest answer earns its points there
+    assert result.plain.scores.auto.get(key) == points, result.explain(key)
+    assert result.hcai.scores.auto.get(key) == 0, result.explain(key)
+    hcai_out = result.hcai.cell_outputs(CASE.name, key, limit=2000)
+    assert "error/" in hcai_out, hcai_out
+    for words in REFUSED[(name, grade_id)]:
+        assert words in hcai_out, hcai_out
+
+
+@pytest.mark.parametrize("name,grade_id,points", REFUSED_KEYS, ids=[k[0] for k in REFUSED_KEYS])
+def test_refused_cell_fails_wrong_work_on_both(graded, name, grade_id, points):
+    result = graded(CASE)
+    key = ("wrong", name, grade_id)
+    assert result.plain.scores.auto.get(key) == 0, result.explain(key)
+    assert result.hcai.scores.auto.get(key) == 0, result.explain(key)
+
+
+@pytest.mark.parametrize("name,grade_id", OTHER_KEYS, ids=[f"{n}/{g}" for n, g in OTHER_KEYS])
+@pytest.mark.parametrize("student", ["honest", "wrong"])
+def test_other_cells_of_those_idioms_agree(graded, name, grade_id, student):
+    result = graded(CASE)
+    key = (student, name, grade_id)
+    assert key in result.hcai.scores.auto, result.explain(key)
+    assert result.hcai.scores.auto[key] == result.plain.scores.auto.get(key), result.explain(key)

@@ -225,9 +225,9 @@ def test_release_submit_grade_feedback_round_trip(hub):
     rows = _rows(root)
     from nbgrader.api import Gradebook
 
-    from hcai.grading.workflow import autograded_cells
+    from hcai.grading.gradebook import autograded_points
     with Gradebook(c1["db"], C1) as gb:
-        full = sum(autograded_cells(gb, A).values())
+        full = sum(autograded_points(gb, A).values())
     auto = {s: float(rows[s]["auto_score"]) for s in LEARNERS}
     assert auto["hcaie2e-right"] == full and auto["hcaie2e-blank"] == 0
     assert 0 < auto["hcaie2e-part"] < full

@@ -147,7 +147,7 @@ def _released_course(root: Path) -> Path:
 def test_grade_workers_into_postgresql_matches_sqlite(tmp_path, no_env, postgres_server, capsys):
     from nbgrader.api import Gradebook
 
-    from hcai.grading.workflow import autograded_cells
+    from hcai.grading.gradebook import autograded_points
 
     lite = _released_course(tmp_path / "lite")
     kinds = _class(lite)
@@ -163,7 +163,7 @@ def test_grade_workers_into_postgresql_matches_sqlite(tmp_path, no_env, postgres
     in_pg, in_lite = _grades(url), _grades(f"sqlite:///{lite / 'gradebook.db'}")
     assert in_pg == in_lite and sorted(in_pg) == sorted(kinds)
     with Gradebook(url, "hcai") as gb:
-        auto = autograded_cells(gb, A)
+        auto = autograded_points(gb, A)
     full = sum(auto.values())
     for student, kind in kinds.items():
         got = sum(v or 0 for k, v in in_pg[student].items() if k in auto)

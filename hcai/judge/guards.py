@@ -39,7 +39,7 @@ STREAM_TARGETS = frozenset({"sys.stdout", "sys.stderr"})
 MAX_SOURCE_CHARS = 200_000
 
 
-class _Wrapper:
+class ModuleWrapper:
     """A library module with a few attributes replaced; everything else is the real module."""
 
     __slots__ = ("_module", "_namespace")
@@ -71,7 +71,7 @@ def _refused(namespace: Any, target: str) -> GradingRefused:
 def _reaches_learner(target: Any, namespace: Any) -> bool:
     """True when patching ``target`` is meant to change what learner code sees."""
     # os.environ: learner code reads its own process's environment, not this one
-    return (isinstance(target, (types.ModuleType, LearnerObject, _Wrapper))
+    return (isinstance(target, (types.ModuleType, LearnerObject, ModuleWrapper))
             or target is namespace or target is os.environ
             or getattr(target, "hcai_module_proxy", False) is True)
 
@@ -111,7 +111,7 @@ class _Patch:
         self._real.stopall()
 
 
-class MockModule(_Wrapper):
+class MockModule(ModuleWrapper):
     """``unittest.mock`` in a test: the real module, with :class:`_Patch` as ``patch``."""
 
     __slots__ = ()
@@ -123,7 +123,7 @@ class MockModule(_Wrapper):
         return super().__getattr__(name)
 
 
-class UnittestModule(_Wrapper):
+class UnittestModule(ModuleWrapper):
     """``unittest`` in a test: ``unittest.mock`` is :class:`MockModule`."""
 
     __slots__ = ()
@@ -143,7 +143,7 @@ def kernel_source(obj: LearnerObject) -> str:
     return text
 
 
-class InspectModule(_Wrapper):
+class InspectModule(ModuleWrapper):
     """``inspect`` in a test: ``getsource``/``getsourcelines`` of a learner object ask the kernel."""
 
     __slots__ = ()
@@ -175,5 +175,5 @@ def wrap_module(module: types.ModuleType, namespace: Any) -> Any:
     return module
 
 
-__all__ = ["InspectModule", "MAX_SOURCE_CHARS", "MockModule", "PATCH_REFUSED",
+__all__ = ["InspectModule", "MAX_SOURCE_CHARS", "MockModule", "ModuleWrapper", "PATCH_REFUSED",
            "UnittestModule", "kernel_source", "wrap_module"]

@@ -35,21 +35,17 @@ from typing import Any
 
 from hcai.judge import crossing
 from hcai.judge.channel import Channel
-from hcai.judge.guards import wrap_module
+from hcai.judge.guards import ModuleWrapper, wrap_module
 from hcai.judge.handles import GradingRefused, ValueUnavailable
 from hcai.judge.outbound import encode_for_kernel
 from hcai.judge.session import Session
 
 
-class ModuleProxy:
+class ModuleProxy(ModuleWrapper):
     """``random``, ``numpy``, ``numpy.random`` in a test: the real module, with mirrored ``seed``."""
 
     hcai_module_proxy = True
-    __slots__ = ("_module", "_namespace")
-
-    def __init__(self, module: types.ModuleType, namespace: TrustedNamespace) -> None:
-        object.__setattr__(self, "_module", module)
-        object.__setattr__(self, "_namespace", namespace)
+    __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
         module = object.__getattribute__(self, "_module")
@@ -60,16 +56,6 @@ class ModuleProxy:
         if isinstance(value, types.ModuleType) and value.__name__ == "numpy.random":
             return ModuleProxy(value, namespace)
         return value
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise GradingRefused("A test cell may not change a library module; the change would not "
-                             "reach your notebook. Tell your instructor.")
-
-    def __dir__(self) -> list[str]:
-        return dir(object.__getattribute__(self, "_module"))
-
-    def __repr__(self) -> str:
-        return repr(object.__getattribute__(self, "_module"))
 
 
 class TrustedNamespace(dict):

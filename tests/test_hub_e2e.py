@@ -14,11 +14,13 @@ The instructor runs ``python -m hcai release/collect/grade/release-feedback``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -87,10 +89,26 @@ def _as(user: str, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True, timeout=60)
 
 
+def _let_accounts_reach(path: Path) -> list[tuple[Path, int]]:
+    """Make every folder above ``path`` searchable by other users; return what to restore.
+
+    A fresh clone may sit in a private temporary folder (``mktemp -d`` is 0700); the learner
+    accounts' servers must still reach the course's packages. Only the search bit is added.
+    """
+    changed = []
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if folder != Path("/") and not mode & stat.S_IXOTH:
+            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+            changed.append((folder, stat.S_IMODE(mode)))
+    return changed
+
+
 @pytest.fixture(scope="module")
 def hub():
     if shutil.which("runuser") is None or shutil.which("useradd") is None:
         pytest.fail("needs runuser and useradd (util-linux, passwd)")
+    opened = _let_accounts_reach(REPO)
     base = Path(tempfile.mkdtemp(prefix="hcai-hub-e2e-"))
     base.chmod(0o755)
     server = pgtemp.start()
@@ -141,11 +159,15 @@ def hub():
         yield h
     finally:
         if proc is not None:
-            os.killpg(proc.pid, 15)
+            with contextlib.suppress(ProcessLookupError):  # the hub may have exited already
+                os.killpg(proc.pid, 15)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, 9)
+        for folder, mode in opened:
+            folder.chmod(mode)
         if os.environ.get("HCAI_E2E_KEEP"):
             print("hub log:", base / "hub.log")
         subprocess.run([sys.executable, str(REPO / "hub" / "setup.py"), "--remove-accounts"], env=env,

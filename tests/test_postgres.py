@@ -144,6 +144,7 @@ def _released_course(root: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.kernel  # grades in this process: kernels are refused to unmarked tests
 def test_grade_workers_into_postgresql_matches_sqlite(tmp_path, no_env, postgres_server, capsys):
     from nbgrader.api import Gradebook
 

@@ -1,10 +1,13 @@
 """The one way the grader asks a learner kernel for something: :class:`KernelChannel`.
 
 ``request(payload, timeout)`` sends one silent ``execute_request`` (``silent=True``,
-``store_history=False``). Its code defines the kernel-side *agent* afresh, into a private
-dict under an unpredictable name (one per channel, so the agent's handle table lives
-across requests), so earlier learner cells cannot have replaced its functions; its one
-``user_expression`` is ``<dict>["agent"](payload)``. Only the ``execute_reply`` to that very
+``store_history=False``) with empty code and one ``user_expression``. That expression
+defines the kernel-side *agent* afresh, into a private dict under an unpredictable name (one
+per channel, so the agent's handle table lives across requests), so earlier learner cells
+cannot have replaced its functions, then evaluates ``<dict>["agent"](payload)``. It is an
+expression rather than cell code because IPython hashes, transforms and compiles cell code
+in pure Python, which for the agent's text cost more than the request itself; a user
+expression is a plain ``eval``. Only the ``execute_reply`` to that very
 request is read, and its text must be a single plain quoted ASCII string of bounded size;
 that string is returned. Anything else raises :class:`ChannelError`; no answer within the
 timeout interrupts the kernel (killing it if it does not stop) and raises
@@ -52,21 +55,20 @@ class KernelChannel:
         self.max_reply_chars = max_reply_chars
         self.holder = f"_hcai_{secrets.token_hex(8)}"
 
-    def _code(self) -> tuple[str, str]:
+    def _expression(self, payload: str) -> str:
+        """Reset the private dict if learner code replaced it, define the agent in it, ask it."""
         holder = self.holder
-        code = (f"if not isinstance(globals().get({holder!r}), dict):\n    {holder} = {{}}\n"
-                f"exec({self.agent_source!r}, {holder})\n")
-        return code, holder
+        return (f"(lambda g: (isinstance(g.get({holder!r}), dict) or g.__setitem__({holder!r}, {{}}), "
+                f"exec({self.agent_source!r}, g[{holder!r}]), "
+                f"g[{holder!r}]['agent']({payload!r}))[-1])(globals())")
 
     def request(self, payload: str, timeout: float) -> str:
         """Send ``payload`` to the kernel's agent; return its answer (see the module docstring)."""
         kernel = self.kernel
         if not kernel.alive() or kernel.kc is None:
             raise KernelGone(kernel.death_reason)
-        code, holder = self._code()
-        expression = f"{holder}['agent']({payload!r})"
-        msg_id = kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
-                                   stop_on_error=False, user_expressions={"r": expression})
+        msg_id = kernel.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                   stop_on_error=False, user_expressions={"r": self._expression(payload)})
         content = self._await_reply(msg_id, timeout)
         if content.get("status") != "ok":
             raise ChannelError("the kernel could not run the request")

@@ -114,7 +114,7 @@ def require(allow_unsandboxed: bool = False) -> bool:
 
 # Runs inside the sandbox before the kernel (``python -I -c``, standard library only).
 # It copies the submission into the tmpfs work folder, hands it to the sandbox user, sets the
-# limits, then execs the rest of argv (setpriv ... python -m ipykernel_launcher ...).
+# limits, then execs the rest of argv (setpriv ... python -c KERNEL_BOOT ...).
 _PRE_EXEC = r"""
 import json, os, resource, shutil, sys
 cfg = json.loads(sys.argv[1])
@@ -192,6 +192,18 @@ def default_readonly(repo_root: Path) -> list[Path]:
         if p.exists() and not any(p == q or q in p.parents for q in out):
             out = [q for q in out if p not in q.parents] + [p]
     return out
+
+
+#: How a grading kernel starts: what ``python -m ipykernel_launcher`` does, without debugpy.
+#: ipykernel imports debugpy for its debugger when it can, which is a quarter of a kernel's
+#: start-up CPU; nobody debugs a grading kernel, and ipykernel runs without it (its
+#: ``kernel_info`` then says ``debugger: false``). The working folder leaves ``sys.path``
+#: exactly as the launcher leaves it.
+KERNEL_BOOT = ("import sys\n"
+               "if sys.path and sys.path[0] == '':\n    del sys.path[0]\n"
+               "sys.modules['debugpy'] = None\n"
+               "from ipykernel import kernelapp\n"
+               "kernelapp.launch_new_instance()\n")
 
 
 def _system_args() -> list[str]:
@@ -335,7 +347,7 @@ class SandboxKernelManager(KernelManager):
         self._limits = limits or Limits()
         self._extra_kernel_args = list(extra_kernel_args or [])
         self._kernel_spec = KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[sys.executable, "-c", KERNEL_BOOT, "-f", "{connection_file}"],
             display_name="Python 3 (hcai sandbox)",
             language="python",
             # bwrap does not forward signals; the kernel interrupts itself on request.
@@ -367,7 +379,7 @@ def kernel_extra_args() -> list[str]:
     return ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
-__all__ = ["Limits", "SandboxKernelManager", "SandboxLayout", "SandboxUnavailable",
+__all__ = ["KERNEL_BOOT", "Limits", "SandboxKernelManager", "SandboxLayout", "SandboxUnavailable",
            "UNAVAILABLE_MESSAGE", "available", "bwrap_argv", "bwrap_path", "copy_submission",
            "default_readonly", "kernel_extra_args", "require", "sandbox_env", "SANDBOX_UID",
            "SANDBOX_WORK", "SANDBOX_HOME"]

@@ -94,6 +94,10 @@ c.LimitOutputSize.max_chars_per_cell = 50_000
 # --- feedback -----------------------------------------------------------------------------
 # The learner sees results and the visible tests; never the hidden tests, neither as code
 # nor quoted inside a traceback.
+# nbconvert's HTML exporter, with compiled templates kept per process: `grade` starts the
+# feedback step once per submission, and compiling the templates each time cost more than
+# rendering the page (hcai/grading/feedback_html.py).
+c.GenerateFeedback.exporter_class = "hcai.grading.feedback_html.FeedbackHTMLExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "hcai.grading.preprocessors.HideTestTracebacks",

@@ -136,7 +136,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
                                  f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-                                 f"--ServerApp.root_dir={root}"],
+                                 f"--ServerApp.root_dir={root}",
+                                 *(["--allow-root"] if os.geteuid() == 0 else [])],
                                 env=env, cwd=base, stdout=out, stderr=subprocess.STDOUT)
     srv = Server(f"http://127.0.0.1:{port}", token, root, log)
     try:

@@ -92,6 +92,20 @@ def test_static_checks_follow_nbgrader():
     assert labvalidate.static_problems(nb)["type_changed"][0]["old_type"] == "markdown"
 
 
+def test_a_hand_graded_answer_left_as_released_is_listed_as_nbgrader_does():
+    from nbgrader.utils import compute_checksum, determine_grade
+
+    nb = make_notebook(ANSWER_OK, TEST_DOUBLE)
+    written = nbformat.v4.new_markdown_cell("YOUR ANSWER HERE", metadata={"nbgrader": {
+        **_meta("explain", test=False), "grade": True, "points": 2}})
+    written.metadata.nbgrader["checksum"] = compute_checksum(written)
+    nb.cells.append(written)
+    assert determine_grade(written) == (0, 2)  # nbgrader's score for it, which the grader keeps
+    assert labvalidate.unanswered(nb) == [3]
+    written.source = "Because the data are dated."
+    assert labvalidate.unanswered(nb) == []
+
+
 def test_failed_entries_are_escaped_for_the_lab():
     entry = labvalidate.failed_entry(" x = 1 \n", "\x1b[31mexpected <b> & 'c'\x1b[0m")
     assert entry == {"source": "x = 1", "raw_error": "expected <b> & 'c'",

@@ -66,7 +66,9 @@ test-fast: lint ## lint, then the tests that start no kernel, browser or grading
 
 lab: setup ## open JupyterLab on your learner workspace (student versions of the assignments)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m hcai workspace
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --notebook-dir=workspace
+	@# scripts/lab-config swaps nbgrader's Validate handler for the grader's engine (hcai.labvalidate)
+	JUPYTER_CONFIG_PATH="$(abspath scripts/lab-config)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --notebook-dir=workspace
 
 release collect grade report check: setup ## instructors: make grade A=01-credential-landscape [ARGS="--force"]
 	@test -n "$(A)" || { echo "Name the assignment: make $@ A=<assignment>"; exit 2; }

@@ -95,7 +95,10 @@ def learner_python() -> tuple[str, dict[str, str]]:
     if not system.exists() or not _world_usable(site):
         raise SystemExit(f"Learners cannot run {venv_python} and {site} is not readable by them: "
                          "install the course where every account can read it (e.g. /opt/hcai).")
-    return str(system), {"PYTHONPATH": str(site), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+    # REPO too: an editable install's .pth finder is not read from PYTHONPATH, and the learners'
+    # servers import hcai (the Validate handler, hcai.labvalidate)
+    return str(system), {"PYTHONPATH": os.pathsep.join([str(site), str(REPO)]),
+                         "PATH": "/usr/local/bin:/usr/bin:/bin"}
 
 
 __all__ = ["Course", "Settings", "learner_python", "load"]

@@ -2,7 +2,8 @@
 
 The shape is the one The Littlest JupyterHub gives a real server: local system accounts,
 ``LocalProcessSpawner`` (each learner's server runs as their own uid), the hub and its
-proxy on 127.0.0.1, nbgrader's lab extensions for learners, and per course a formgrader
+proxy on 127.0.0.1, nbgrader's lab extensions for learners (Validate answered by the grader's
+engine, ``hcai.labvalidate``; see ``hub/setup.py``), and per course a formgrader
 run by the hub as a managed service that only that course's ``formgrade-<id>`` group can
 open. Courses, accounts and paths come from ``hub.toml`` (``hub/hubsettings.py``);
 ``hub/setup.py`` creates the accounts, groups, exchange and per-course configs first.

@@ -25,6 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hubsettings  # noqa: E402
 
+#: The lab's Validate button, as ``make lab`` sets it (scripts/lab-config/jupyter_server_config.json).
+LEARNER_VALIDATE = json.loads((hubsettings.REPO / "scripts" / "lab-config" / "jupyter_server_config.json")
+                              .read_text(encoding="utf-8"))["ServerApp"]["jpserver_extensions"]
+
 LEARNER_NBGRADER_CONFIG = '''\
 # Written by hub/setup.py: what every server on this hub shares.
 from nbgrader.auth import JupyterHubAuthPlugin
@@ -88,12 +92,13 @@ def write_learner_config(settings: hubsettings.Settings) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nbgrader_config.py").write_text(LEARNER_NBGRADER_CONFIG.format(exchange=str(settings.exchange)))
     # Learners get the assignment list and validate; the instructor tools stay off for them
-    # (the formgrader service has its own server).
+    # (the formgrader service has its own server). Validate is answered by the grader's engine
+    # (hcai.labvalidate) in place of nbgrader's own handler for the same route.
     (folder / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {
         "nbgrader.server_extensions.formgrader": False,
         "nbgrader.server_extensions.course_list": False,
         "nbgrader.server_extensions.assignment_list": True,
-        "nbgrader.server_extensions.validate_assignment": True}}}, indent=1))
+        **LEARNER_VALIDATE}}}, indent=1))
     for path in [settings.state_dir, folder, *folder.iterdir()]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 

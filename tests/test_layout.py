@@ -40,7 +40,8 @@ LAYERS: list[list[tuple[str, tuple[str, ...]]]] = [
     [("judge", ("hcai.judge",))],
     [("engine", ("hcai.engine", "hcai.grading.execute", "hcai.grading.sanitize",
                  "hcai.grading.preprocessors", "hcai.grading.notebooks", "hcai.grading.gradebook"))],
-    [("grading", ("hcai.grading",)), ("learner", ("hcai.learner",)), ("authoring", ("hcai.authoring",))],
+    [("grading", ("hcai.grading",)), ("learner", ("hcai.learner", "hcai.labvalidate")),
+     ("authoring", ("hcai.authoring",))],
     [("book", ("hcai.sphinxext", "hcai.selfcheck"))],
     [("cli", ("hcai.__main__",))],
 ]

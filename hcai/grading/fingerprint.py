@@ -38,7 +38,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: Package-relative modules that cannot change an autograded result.
 NOT_GRADING_CODE = frozenset({
-    "__main__.py", "sphinxext.py", "learner.py",
+    "__main__.py", "sphinxext.py", "learner.py", "labvalidate.py",
     "grading/cli.py", "grading/report.py", "grading/export.py", "grading/distribute.py",
     "grading/preflight.py", "grading/console.py",
     # read after autograding, on every run: a change shows at once without regrading

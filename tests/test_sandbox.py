@@ -196,3 +196,32 @@ def test_missing_bwrap_refuses_unless_allowed(monkeypatch):
     import nbformat
     with pytest.raises(sandbox.SandboxUnavailable, match="--unsandboxed"):
         execute_notebook(nbformat.v4.new_notebook(), Path("."), sandbox=True)
+
+
+def test_pythonpath_site_packages_reach_the_kernel_but_not_the_repository(tmp_path, monkeypatch):
+    """A hub running learners on the system python passes the venv's packages on PYTHONPATH."""
+    site = tmp_path / "venv" / "lib" / "site-packages"
+    (site / "only_on_pythonpath").mkdir(parents=True)
+    (site / "only_on_pythonpath" / "__init__.py").write_text("VALUE = 41\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret_module.py").write_text("VALUE = 'not for learners'\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(paths.ROOT), str(elsewhere)]))
+
+    assert sandbox.forwarded_pythonpath(paths.ROOT) == [str(site.resolve()), str(paths.ROOT.resolve())]
+    readonly = sandbox.default_readonly(paths.ROOT)
+    assert site.resolve() in readonly
+    assert paths.ROOT.resolve() not in readonly and elsewhere.resolve() not in readonly
+
+    k = LearnerKernel(tmp_path / "none", sandboxed=True)
+    k.start()
+    try:
+        assert not k.dead, k.death_reason
+        status, text = _run(k, "import only_on_pythonpath\nprint(only_on_pythonpath.VALUE + 1)")
+        assert (status, text.strip()) == ("ok", "42")
+        status, text = _run(k, "import secret_module")
+        assert status == "error" and "secret_module" in text
+        status, text = _run(k, f"import os\nprint(sorted(os.listdir({str(paths.ROOT)!r})))")
+        assert status == "ok" and set(eval(text)) <= {"hcai", "data", ".venv"}
+    finally:
+        k.close()

@@ -21,6 +21,10 @@ Layers, from the outside in:
    (``--unshare-user --uid 65534 --disable-userns``).
 
 See ``SECURITY.md`` for what this does and does not defend against.
+
+Size: a little over 400 lines on purpose: the bwrap command line, what it binds, the
+environment it passes and the kernel manager that starts it are one security boundary,
+and are reviewed together.
 """
 
 from __future__ import annotations
@@ -187,6 +191,7 @@ def default_readonly(repo_root: Path) -> list[Path]:
         found = sysconfig.get_paths().get(key)
         if found:
             paths.append(Path(found).resolve())
+    paths += [Path(entry).resolve() for entry in forwarded_pythonpath(repo_root) if _is_site_dir(entry)]
     out: list[Path] = []
     for p in paths:
         if p.exists() and not any(p == q or q in p.parents for q in out):
@@ -218,6 +223,27 @@ def _system_args() -> list[str]:
     return args
 
 
+def _is_site_dir(entry: str) -> bool:
+    return Path(entry).name in ("site-packages", "dist-packages")
+
+
+def forwarded_pythonpath(repo_root: Path) -> list[str]:
+    """The grader's ``PYTHONPATH`` entries the kernel needs too.
+
+    A hub whose learners cannot run the course's virtualenv python starts their servers with
+    the system python and the virtualenv's site-packages (and the repository, for the
+    editable install) on ``PYTHONPATH`` (``hub/hubsettings.py``). bwrap's ``--clearenv``
+    drops it, and the kernel would not find ipykernel. Site-packages folders on it are bound
+    read-only (:func:`default_readonly`); the repository root itself never is: inside the
+    sandbox it holds only the ``hcai/`` and ``data/`` binds.
+    """
+    out = []
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if entry and Path(entry).is_dir() and (_is_site_dir(entry) or Path(entry).resolve() == repo_root.resolve()):
+            out.append(str(Path(entry).resolve()))
+    return out
+
+
 def sandbox_env(repo_root: Path) -> dict[str, str]:
     """The whole environment the kernel sees (bwrap ``--clearenv`` drops everything else)."""
     venv_bin = str(Path(sys.prefix) / "bin")
@@ -240,6 +266,7 @@ def sandbox_env(repo_root: Path) -> dict[str, str]:
         "NUMEXPR_NUM_THREADS": "1",
         "HCAI_ROOT": str(repo_root),
         "HCAI_SANDBOX": "1",
+        **({"PYTHONPATH": os.pathsep.join(extra)} if (extra := forwarded_pythonpath(repo_root)) else {}),
     }
 
 
@@ -250,10 +277,8 @@ def bwrap_argv(command: list[str], layout: SandboxLayout, limits: Limits) -> lis
         raise SandboxUnavailable(UNAVAILABLE_MESSAGE)
     as_root = os.geteuid() == 0
     args = [bwrap]
-    if as_root:
-        # bwrap keeps root's capabilities; setpriv below drops to layout.uid before the kernel.
-        pass
-    else:
+    # As root, bwrap keeps root's capabilities; setpriv below drops to layout.uid first.
+    if not as_root:
         args += ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
                  "--disable-userns"]
     args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
@@ -381,7 +406,7 @@ def kernel_extra_args() -> list[str]:
 
 __all__ = ["KERNEL_BOOT", "Limits", "SandboxKernelManager", "SandboxLayout", "SandboxUnavailable",
            "UNAVAILABLE_MESSAGE", "available", "bwrap_argv", "bwrap_path", "copy_submission",
-           "default_readonly", "kernel_extra_args", "require", "sandbox_env", "SANDBOX_UID",
+           "default_readonly", "forwarded_pythonpath", "kernel_extra_args", "require", "sandbox_env", "SANDBOX_UID",
            "SANDBOX_WORK", "SANDBOX_HOME"]
 
 _ = asdict  # dataclass helper kept for callers that log the limits

@@ -16,6 +16,14 @@ import argparse
 import importlib
 import sys
 
+# jsonschema (imported by nbformat, so by every grading command) imports rfc3987-syntax when
+# it is installed, only to check the "iri" string format; that module compiles some thirty
+# Lark grammars as it is imported, about 2 s of CPU per command (jsonschema issue #1428).
+# No schema these commands validate uses that format (tests/test_cli_startup.py checks the
+# installed ones), so the commands tell Python the module is absent: jsonschema then leaves
+# "iri" unchecked, as it does wherever rfc3987-syntax is not installed.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 _AREAS = {
     "hcai.data": ("data",),
     "hcai.grading.cli": ("release", "collect", "grade", "report", "check", "release-feedback"),

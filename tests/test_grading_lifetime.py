@@ -14,54 +14,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from fixtures.procs import BOUND, gone_within, marked, wait_for
 from hcai.grading import lifeline
 from hcai.grading.state import Blame, GradingState, Record, Result
 
 SCRIPT = Path(__file__).parent / "fixtures" / "pool_script.py"
-#: How long every process of a stopped run has to be gone.
-BOUND = 15.0
-
-
-def marked(mark: str) -> list[lifeline.Proc]:
-    """Live processes whose command line contains ``mark``."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if mark in cmdline:
-            fields = Path(entry.path, "stat").read_text()
-            proc = (int(entry.name), int(fields[fields.rfind(")") + 2:].split()[19]))
-            if lifeline.alive(proc):
-                found.append(proc)
-    return found
-
-
-def gone_within(procs: set[lifeline.Proc], mark: str, bound: float = BOUND) -> list[lifeline.Proc]:
-    """Wait until none of ``procs`` nor any process holding ``mark`` lives; return what is left."""
-    deadline = time.monotonic() + bound
-    while True:
-        left = sorted({p for p in procs if lifeline.alive(p)} | set(marked(mark)))
-        if not left or time.monotonic() > deadline:
-            lifeline.kill_procs(left)  # never leave them to the next test
-            return left
-        time.sleep(0.2)
-
-
-def wait_for(predicate, bound: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + bound
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 @pytest.fixture

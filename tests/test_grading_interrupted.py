@@ -127,6 +127,7 @@ def test_sigkill_of_grade_leaves_no_worker_bwrap_or_kernel(course, tmp_path):
     proc.wait(timeout=10)
     assert gone_within(seen, str(course)) == []
     assert gone_within(seen, str(tmp_path / "tmp")) == []
+    wait_for(lambda: not any((tmp_path / "tmp").iterdir()), 10, "the kernels' scratch folders to go")
 
 
 def test_sigterm_stops_grade_and_the_next_run_grades_the_rest(course, tmp_path):
@@ -138,6 +139,7 @@ def test_sigterm_stops_grade_and_the_next_run_grades_the_rest(course, tmp_path):
     assert "Interrupted" in out.read_text()
     assert gone_within(seen, str(course)) == []
     assert gone_within(seen, str(tmp_path / "tmp")) == []
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == []  # kernels' scratch removed
     state = json.loads((course / "autograded" / ".hcai-state" / f"{A}.json").read_text())["students"]
     assert {s: r["result"] for s, r in state.items()} == {"s000": "ok", "s001": "ok"}
     # the next run grades only the rest, and every grade is whole

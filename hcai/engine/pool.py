@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import queue
+import shutil
 import threading
 import weakref
 from pathlib import Path
@@ -47,6 +48,7 @@ class SparePool:
         # a spare given up on while it was still starting: the launcher stops it when it can
         self._handoff = threading.Lock()
         self._abandoned: list[LearnerKernel] = []
+        self._handed_out: weakref.WeakSet[LearnerKernel] = weakref.WeakSet()  # for remove_scratch
         _POOLS.add(self)
         atexit.register(self.close)
 
@@ -106,6 +108,7 @@ class SparePool:
             kernel.start()
         else:
             kernel.load(Path(workdir), timeout=float(settings.timeout))
+        self._handed_out.add(kernel)
         return kernel
 
     def close(self, timeout: float | None = None) -> None:
@@ -129,10 +132,23 @@ class SparePool:
         # else the launcher thread stops it when its start ends (or it dies with the process)
 
 
+def remove_scratch() -> None:
+    """Remove the scratch folders of every kernel the pools started; for a process about to
+    ``os._exit`` after its kernels were killed. Takes no lock, calls no kernel: signal-safe."""
+    for pool in list(_POOLS):
+        spare = pool._spare
+        try:
+            kernels = [*list(pool._handed_out), *([spare[1]] if spare else []), *pool._abandoned]
+        except RuntimeError:  # a set changed while being read: take what the spare gives
+            kernels = [spare[1]] if spare else []
+        for kernel in kernels:
+            shutil.rmtree(kernel.scratch, ignore_errors=True)
+
+
 def close_all(timeout: float = 10.0) -> None:
     """Stop the spare kernel of every pool in this process (each wait bounded by ``timeout``)."""
     for pool in list(_POOLS):
         pool.close(timeout)
 
 
-__all__ = ["SPARE_WAIT_MARGIN", "SparePool", "close_all"]
+__all__ = ["SPARE_WAIT_MARGIN", "SparePool", "close_all", "remove_scratch"]

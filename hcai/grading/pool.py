@@ -60,8 +60,13 @@ class _Worker:
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
-    """In a worker: stop its kernels (and anything else it started), then exit at once."""
+    """In a worker: stop its kernels (and anything else it started), then exit at once.
+
+    No unwinding: the main thread may be deep in jupyter_client's event loop, which does not
+    reliably let an exception through. The kernels' scratch folders are removed here instead.
+    """
     lifeline.stop_tree()
+    spare_pool.remove_scratch()
     os._exit(128 + signum)
 
 

@@ -7,7 +7,8 @@
 * :mod:`hcai.engine.channel` -- :class:`~hcai.engine.channel.KernelChannel`, the one way the
   grader asks the kernel for data (the agent and the judging are :mod:`hcai.judge`);
 * :mod:`hcai.engine.pool` -- a spare kernel started while the current notebook runs;
-* :mod:`hcai.engine.sandbox` -- bubblewrap.
+* :mod:`hcai.engine.sandbox` -- bubblewrap; :mod:`hcai.engine.tree` -- the one capped copy of a
+  folder's regular files (the grader's copies and the kernel's export of its working folder).
 
 Nothing here imports nbgrader: learner commands use the engine without it. The nbgrader
 adapter is ``hcai.grading.execute.TrustedExecute``.

@@ -17,12 +17,13 @@ end up there (nbgrader's ``test_side_effects``). Here test cells run in the grad
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from hcai.engine import sandbox
+from hcai.engine import sandbox, tree
 from hcai.engine.kernel import LearnerKernel
 from hcai.engine.outputs import OutputCollector
 
@@ -30,29 +31,16 @@ from hcai.engine.outputs import OutputCollector
 MAX_FILES = 500
 MAX_BYTES = 50 * 1024 * 1024
 
-_EXPORT = r"""
-import os as _o, shutil as _s, stat as _st
-def _hcai_export(dst, max_files, max_bytes):
-    _s.rmtree(dst, ignore_errors=True)
-    n = total = 0
-    for root, dirs, files in _o.walk('.'):
-        dirs[:] = [d for d in dirs if not _o.path.islink(_o.path.join(root, d)) and d != '.ipynb_checkpoints']
-        for name in files:
-            path = _o.path.join(root, name)
-            try:
-                info = _o.lstat(path)
-            except OSError:
-                continue
-            if not _st.S_ISREG(info.st_mode):
-                continue
-            n += 1
-            total += info.st_size
-            if n > max_files or total > max_bytes:
-                return
-            target = _o.path.join(dst, _o.path.relpath(path, '.'))
-            _o.makedirs(_o.path.dirname(target), exist_ok=True)
-            _s.copyfile(path, target, follow_symlinks=False)
-"""
+#: What the kernel runs to export its working folder: :mod:`hcai.engine.tree`'s own source,
+#: executed in a fresh dict so no learner name is bound or replaced.
+_TREE_SOURCE = inspect.getsource(tree)
+
+
+def export_code(out: Path) -> str:
+    """The silent kernel cell that copies the working folder's regular files into ``out``."""
+    call = (f"ns['copy_regular_files']('.', {str(out)!r}, max_files={MAX_FILES}, "
+            f"max_bytes={MAX_BYTES}, skip_dirs=('.ipynb_checkpoints',), empty_dirs=False, fresh=True)")
+    return f"(lambda ns: (exec({_TREE_SOURCE!r}, ns), {call}))({{'__name__': 'hcai_tree'}})\n"
 
 
 class FilesView:
@@ -68,9 +56,8 @@ class FilesView:
         """Where the learner's working folder can be read from on this side."""
         if not self.kernel.sandboxed:
             return self.kernel.input_dir  # the kernel works in it directly
-        code = (_EXPORT + f"_hcai_export({str(self.out)!r}, {MAX_FILES}, {MAX_BYTES})\n"
-                "del _hcai_export, _o, _s, _st\n")
-        status, _ = self.kernel.run_cell(code, 30.0, OutputCollector(10_000, [10_000]), silent=True)
+        status, _ = self.kernel.run_cell(export_code(self.out), 30.0, OutputCollector(10_000, [10_000]),
+                                         silent=True)
         if status != "ok":
             shutil.rmtree(self.out, ignore_errors=True)
         return self.out
@@ -125,4 +112,4 @@ def _merge_new(src: Path, dst: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-__all__ = ["FilesView", "MAX_BYTES", "MAX_FILES"]
+__all__ = ["FilesView", "MAX_BYTES", "MAX_FILES", "export_code"]

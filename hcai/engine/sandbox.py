@@ -33,7 +33,6 @@ import json
 import os
 import secrets
 import shutil
-import stat
 import sys
 import sysconfig
 from dataclasses import asdict, dataclass, field
@@ -42,6 +41,8 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
+
+from hcai.engine import tree
 
 #: uid/gid the kernel runs as inside a user namespace (the conventional ``nobody``).
 SANDBOX_UID = 65534
@@ -330,33 +331,14 @@ def bwrap_argv(command: list[str], layout: SandboxLayout, limits: Limits) -> lis
 
 
 def copy_submission(src: Path, dst: Path, *, max_files: int = 2000,
-                    max_bytes: int = 200 * 1024 * 1024) -> None:
+                    max_bytes: int = 200 * 1024 * 1024) -> bool:
     """Copy regular files and folders only: symlinks, devices and sockets are left behind.
 
     A symlink in a submission could otherwise point the grader's copy at a file it should not
-    read; capping files and bytes keeps one submission from filling the grader's disk.
+    read; capping files and bytes keeps one submission from filling the grader's disk. The walk
+    is :func:`hcai.engine.tree.copy_regular_files`; False when a cap stopped it.
     """
-    dst.mkdir(parents=True, exist_ok=True)
-    count = 0
-    total = 0
-    for root, dirs, files in os.walk(src, followlinks=False):
-        rel = Path(root).relative_to(src)
-        target_root = dst / rel
-        target_root.mkdir(parents=True, exist_ok=True)
-        dirs[:] = [d for d in dirs if not (Path(root) / d).is_symlink()]
-        for name in files:
-            path = Path(root) / name
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            count += 1
-            total += st.st_size
-            if count > max_files or total > max_bytes:
-                return
-            shutil.copyfile(path, target_root / name, follow_symlinks=False)
+    return tree.copy_regular_files(src, dst, max_files=max_files, max_bytes=max_bytes)
 
 
 class SandboxKernelManager(KernelManager):

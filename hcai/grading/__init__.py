@@ -15,6 +15,7 @@ Modules:
     fingerprint    -- everything besides a submission that decides its grade
     pool           -- parallel workers that survive crashing or hanging submissions
     worker         -- what a worker does for one submission (autograde, feedback)
+    lifeline       -- no worker or kernel outlives the command (PDEATHSIG, signals, /proc)
     console        -- printing: progress lines and nbgrader log tails
     course         -- the course folder, roster and gradebook shared by the commands
     distribute     -- release and collect

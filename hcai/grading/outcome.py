@@ -7,8 +7,9 @@ The statuses, and what the grades CSV shows for each:
   ``score`` stays empty, ``auto_score`` shows the autograded part.
 * ``missing``              -- on the roster, but nothing (or no notebook) was submitted.
 * ``error``                -- the submission could not be graded as it stands (unreadable
-  file, the kernel died, a cell ran past the time limit, nbgrader failed); ``reason`` says
-  which in plain words. ``score`` stays empty.
+  file, the kernel died, a cell ran past the time limit, nbgrader failed, or a test cell was
+  refused because it could not be graded faithfully); ``reason`` says which in plain words,
+  for a refused cell with the refusal's own words. ``score`` stays empty.
 
 ``score`` is never 0 for "unknown": nbgrader's own export shows 0 for missing, failed and
 ungraded alike, which is the problem this module exists to fix.
@@ -141,6 +142,10 @@ def describe_problems(record: dict[str, Any], timeout: float | None) -> tuple[li
         errors.append(f"cell {', '.join(map(str, cells))} ran longer than{limit} and was stopped")
     if record.get("kernel_died"):
         errors.append("the notebook's kernel died while running it")
+    for refusal in record.get("refused_cells") or []:
+        # "<cell>: This check could not be graded: <why>" from RecordProblems
+        cell, _, why = str(refusal).partition(": ")
+        errors.append(f"test cell {cell} was refused and scored 0 ({why})")
     if record.get("output_truncated"):
         which = ", ".join(map(str, record.get("truncated_cells") or [])) or "some cells"
         notes.append(f"very large output from {which} was cut short")

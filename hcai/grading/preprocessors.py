@@ -8,7 +8,9 @@
   the cell, but a failing hidden ``assert`` is still quoted in the traceback.
 * :class:`RecordProblems` (last in autograde) writes what went wrong while running a
   submission into the autograded notebook's metadata, so the grading workflow can give a
-  status and a reason without re-reading logs.
+  status and a reason without re-reading logs: timeouts, a dead kernel, cut output, and each
+  test cell the judge refused (``refused_cells``, with the refusal's own words), which the
+  grades CSV then names instead of showing a silent 0.
 """
 
 from __future__ import annotations
@@ -22,12 +24,18 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 from hcai import cells as nbcells
+from hcai.judge.handles import GradingRefused, HandleComparison
 
 #: Notebook metadata key where :class:`RecordProblems` leaves its findings.
 METADATA_KEY = "hcai_grading"
 
 #: Error names that mean "this cell was stopped because it ran too long".
 TIMEOUT_ERRORS = frozenset({"CellTimeoutError", "KeyboardInterrupt"})
+
+#: Error names of a test cell the judge refused to grade (it could not be made faithful).
+REFUSAL_ERRORS = frozenset({GradingRefused.error_name, HandleComparison.error_name})
+#: Characters of one refusal's reason kept in the metadata (and so in the grades CSV).
+MAX_REASON_CHARS = 400
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TEXT_MIMES = ("text/plain",)
@@ -188,20 +196,25 @@ class RecordProblems(NbGraderPreprocessor):
                 item = _cell_label(nb.cells[item], item)
             if str(item) not in timed_out:
                 timed_out.append(str(item))
+        refused = []
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             for output in cell.get("outputs", []):
-                if output.get("output_type") == "error" and output.get("ename") in TIMEOUT_ERRORS:
-                    label = _cell_label(cell, index)
-                    if label not in timed_out:
-                        timed_out.append(label)
+                if output.get("output_type") != "error":
+                    continue
+                label = _cell_label(cell, index)
+                if output.get("ename") in TIMEOUT_ERRORS and label not in timed_out:
+                    timed_out.append(label)
+                if output.get("ename") in REFUSAL_ERRORS and nbcells.is_test(cell):
+                    refused.append(f"{label}: {str(output.get('evalue', ''))[:MAX_REASON_CHARS]}")
         record = {
             "timed_out_cells": timed_out,
             "kernel_died": bool(sandbox.get("kernel_died", False)),
             "output_truncated": bool(sandbox.get("output_truncated", False) or ours.get("truncated_cells")),
             "truncated_cells": list(ours.get("truncated_cells", [])),
             "errors": [str(e)[:500] for e in (sandbox.get("errors") or [])][:20],
+            "refused_cells": refused,
             "sandboxed": sandbox.get("sandboxed"),
         }
         nb.metadata[METADATA_KEY] = record
@@ -211,5 +224,5 @@ class RecordProblems(NbGraderPreprocessor):
         return cell, resources
 
 
-__all__ = ["HideTestTracebacks", "LimitOutputSize", "METADATA_KEY", "RecordProblems",
-           "TIMEOUT_ERRORS", "hidden_test_lines"]
+__all__ = ["HideTestTracebacks", "LimitOutputSize", "MAX_REASON_CHARS", "METADATA_KEY", "REFUSAL_ERRORS",
+           "RecordProblems", "TIMEOUT_ERRORS", "hidden_test_lines"]

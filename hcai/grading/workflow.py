@@ -273,6 +273,20 @@ class Progress:
         _remove_outputs(g, student, keep_autograded=True)
         return Record(digest, g.fingerprint, Result.ERROR, blame, reason, notes, seconds=result.seconds)
 
+    def on_start(self, student: str, kind: str) -> None:
+        """An autograde begins: until it ends, the last record must not stand for it.
+
+        nbgrader rewrites the autograded notebook and the gradebook rows as it goes, so a run
+        stopped midway (a signal, a crash) leaves that student half-written: the record then
+        says so, and the next run grades the student again (the hash is kept: manual grades
+        are still carried over).
+        """
+        old = self.state.get(student)
+        if kind == "grade" and old is not None:
+            old.result, old.kind = Result.ERROR, Blame.GRADER
+            old.reason = "grading was interrupted while this submission was being graded; re-run grade"
+            self.state.put(student, old)
+
     def on_done(self, student: str, kind: str, raw: dict[str, Any]) -> None:
         result = TaskResult.from_dict(raw)
         self.done += 1
@@ -303,7 +317,8 @@ def run_plan(g: Grading, p: Plan, state: GradingState, say: Printer) -> None:
     logs.mkdir(parents=True, exist_ok=True)
     setup = functools.partial(make_context, g.course.root, g.overrides, g.assignment, g.options.feedback, logs)
     progress = Progress(g, state, p, say)
-    GradingPool(workers, setup, run_task, log_dir=logs, time_limit=limit, on_done=progress.on_done).run(p.tasks)
+    GradingPool(workers, setup, run_task, log_dir=logs, time_limit=limit, on_done=progress.on_done,
+                on_start=progress.on_start).run(p.tasks)
 
 
 def _save_feedback_fingerprints(g: Grading, state: GradingState) -> None:

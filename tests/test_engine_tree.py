@@ -1,7 +1,8 @@
 """The one capped folder walk (:mod:`hcai.engine.tree`), as the grader and the kernel use it.
 
-No kernel: the kernel's export cell (:func:`hcai.engine.files.export_code`) is executed here
-in a plain namespace, as the kernel executes it.
+No kernel: the kernel's export request (:data:`hcai.engine.files.EXPORT_AGENT`, as
+:class:`~hcai.engine.channel.KernelChannel` sends it) is evaluated here in a plain namespace,
+as the kernel evaluates it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from hcai.engine import sandbox, tree
-from hcai.engine.files import export_code
+from hcai.engine.channel import KernelChannel
+from hcai.engine.files import EXPORT_AGENT
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -46,7 +48,7 @@ def test_copy_submission_keeps_regular_files_and_folders_only(submission, tmp_pa
     assert not (dst / "linked_dir").exists() and not (dst / "pipe").exists()
 
 
-def test_the_kernel_export_cell_uses_the_same_walk_and_binds_no_name(submission, tmp_path):
+def test_the_kernel_export_uses_the_same_walk_and_binds_no_learner_name(submission, tmp_path):
     out = tmp_path / "out"
     (out / "stale").mkdir(parents=True)
     (out / "stale" / "old.txt").write_text("from the last export")
@@ -54,10 +56,13 @@ def test_the_kernel_export_cell_uses_the_same_walk_and_binds_no_name(submission,
     before = os.getcwd()
     os.chdir(submission)
     try:
-        exec(export_code(out), learner)
+        channel = KernelChannel(None, EXPORT_AGENT)  # type: ignore[arg-type] -- only builds the text
+        assert eval(channel.expression(str(out)), learner) == "ok"
     finally:
         os.chdir(before)
-    assert {k: v for k, v in learner.items() if k != "__builtins__"} == {"os": "the learner's own os", "ns": 1}
+    # only the channel's private dict is added; no learner name is bound or replaced
+    assert {k: v for k, v in learner.items() if k not in ("__builtins__", channel.holder)} == {
+        "os": "the learner's own os", "ns": 1}
     # fresh copy, checkpoints skipped, empty folders not recreated
     assert _files(out) == {"a.txt": "a", "data/b.csv": "x,y\n"}
     assert not (out / "empty").exists() and not (out / "stale").exists()

@@ -55,7 +55,7 @@ class KernelChannel:
         self.max_reply_chars = max_reply_chars
         self.holder = f"_hcai_{secrets.token_hex(8)}"
 
-    def _expression(self, payload: str) -> str:
+    def expression(self, payload: str) -> str:
         """Reset the private dict if learner code replaced it, define the agent in it, ask it."""
         holder = self.holder
         return (f"(lambda g: (isinstance(g.get({holder!r}), dict) or g.__setitem__({holder!r}, {{}}), "
@@ -68,7 +68,7 @@ class KernelChannel:
         if not kernel.alive() or kernel.kc is None:
             raise KernelGone(kernel.death_reason)
         msg_id = kernel.kc.execute("", silent=True, store_history=False, allow_stdin=False,
-                                   stop_on_error=False, user_expressions={"r": self._expression(payload)})
+                                   stop_on_error=False, user_expressions={"r": self.expression(payload)})
         content = self._await_reply(msg_id, timeout)
         if content.get("status") != "ok":
             raise ChannelError("the kernel could not run the request")

@@ -5,7 +5,7 @@ a test cell reads files beside the notebook by relative path, and files learner 
 end up there (nbgrader's ``test_side_effects``). Here test cells run in the grader, so:
 
 * before a test cell that follows learner cells, the kernel copies the files in its working
-  folder into ``<run dir>/out`` (one silent request; regular files only, capped), and
+  folder into ``<run dir>/out`` (one channel request; regular files only, capped), and
   :class:`FilesView` builds ``<scratch>/view``: the submission's files as the grader received
   them (instructor files already put back by nbgrader's ``Autograde``) plus what learner code
   wrote. A learner-written file never replaces one of those: instructor and source files win.
@@ -24,23 +24,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hcai.engine import sandbox, tree
+from hcai.engine.channel import ChannelError, KernelChannel
 from hcai.engine.kernel import LearnerKernel
-from hcai.engine.outputs import OutputCollector
 
 #: Files and bytes the kernel may hand back from its working folder.
 MAX_FILES = 500
 MAX_BYTES = 50 * 1024 * 1024
 
-#: What the kernel runs to export its working folder: :mod:`hcai.engine.tree`'s own source,
-#: executed in a fresh dict so no learner name is bound or replaced.
-_TREE_SOURCE = inspect.getsource(tree)
+#: What the kernel runs to export its working folder: :mod:`hcai.engine.tree`'s own source
+#: and an ``agent`` that calls it, defined afresh for each request by
+#: :class:`~hcai.engine.channel.KernelChannel` in its private dict, so no learner name is bound
+#: or replaced (and, being one user expression, no cell for IPython to hash and transform).
+EXPORT_AGENT = inspect.getsource(tree) + f"""
 
-
-def export_code(out: Path) -> str:
-    """The silent kernel cell that copies the working folder's regular files into ``out``."""
-    call = (f"ns['copy_regular_files']('.', {str(out)!r}, max_files={MAX_FILES}, "
-            f"max_bytes={MAX_BYTES}, skip_dirs=('.ipynb_checkpoints',), empty_dirs=False, fresh=True)")
-    return f"(lambda ns: (exec({_TREE_SOURCE!r}, ns), {call}))({{'__name__': 'hcai_tree'}})\n"
+def agent(out):
+    copy_regular_files('.', out, max_files={MAX_FILES}, max_bytes={MAX_BYTES},
+                       skip_dirs=('.ipynb_checkpoints',), empty_dirs=False, fresh=True)
+    return 'ok'
+"""
 
 
 class FilesView:
@@ -51,15 +52,16 @@ class FilesView:
         self.view = kernel.scratch / "view"
         self.out = kernel.run_dir / "out"
         self.stale = True
+        self.channel = KernelChannel(kernel, EXPORT_AGENT)
 
     def _written_dir(self) -> Path:
         """Where the learner's working folder can be read from on this side."""
         if not self.kernel.sandboxed:
             return self.kernel.input_dir  # the kernel works in it directly
-        status, _ = self.kernel.run_cell(export_code(self.out), 30.0, OutputCollector(10_000, [10_000]),
-                                         silent=True)
-        if status != "ok":
-            shutil.rmtree(self.out, ignore_errors=True)
+        try:
+            self.channel.request(str(self.out), 30.0)
+        except ChannelError:
+            shutil.rmtree(self.out, ignore_errors=True)  # what it left is not taken as written
         return self.out
 
     def refresh(self) -> None:
@@ -112,4 +114,4 @@ def _merge_new(src: Path, dst: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-__all__ = ["FilesView", "MAX_BYTES", "MAX_FILES", "export_code"]
+__all__ = ["EXPORT_AGENT", "FilesView", "MAX_BYTES", "MAX_FILES"]

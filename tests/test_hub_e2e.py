@@ -293,6 +293,8 @@ def test_release_submit_grade_feedback_round_trip(hub):
 
     # --- then bad input, on the same course (it needs the state above) ----------------------
     _bad_input_is_explained_and_loses_nothing(hub)
+    # --- and the hub going away while the instructor works ------------------------------------
+    _hub_down_mid_run_then_rerun_finishes(hub)
 
 
 def _inbound(hub: Hub, learner: str) -> list[Path]:
@@ -389,9 +391,11 @@ def _tree_hashes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_hub_down_mid_run_then_rerun_finishes(hub):
+def _hub_down_mid_run_then_rerun_finishes(hub):
     """The hub (and proxy) stop while the instructor grades: plain messages, nothing lost;
-    once it is back, re-running finishes the job and learners fetch their feedback."""
+    once it is back, re-running finishes the job and learners fetch their feedback.
+
+    A step of the round trip (it needs that course's submissions); tests run in random order."""
     root = hub.courses[C1]["root"]
     term = _terminal(hub, INSTRUCTOR)
     submitted = _tree_hashes(root / "submitted")

@@ -40,3 +40,31 @@ def test_hub_down_stops_release_with_a_plain_message(hub_course, capsys):
     err = capsys.readouterr().err
     assert "Cannot reach JupyterHub" in err and "re-run" in err and "Traceback" not in err
     assert not (hub_course / "release").exists() and not (hub_course / "gradebook.db").exists()
+
+
+@pytest.mark.parametrize(("status", "up"), [(200, True), (403, True), (503, False)])
+def test_a_hub_that_answers_passes_a_failing_one_does_not(hub_course, monkeypatch, status, up):
+    import http.server
+    import threading
+
+    class Api(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 -- http.server's name
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b'{"version": "5"}')
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("JUPYTERHUB_API_URL", f"http://127.0.0.1:{server.server_port}/hub/api")
+        if up:
+            hubcheck.check_hub(load_config(hub_course))
+        else:
+            with pytest.raises(hubcheck.HubUnavailable, match="HTTP 503"):
+                hubcheck.check_hub(load_config(hub_course))
+    finally:
+        server.shutdown()
+        server.server_close()

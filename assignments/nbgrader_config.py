@@ -71,6 +71,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
     "hcai.grading.preprocessors.RecordProblems",
 ]
+# Late submissions (INSTRUCTORS.md, "Late submissions"): AssignLatePenalties above stores a
+# penalty in the gradebook for a submission timestamped after the due date; the final score
+# is the points minus it. This course takes 10 % of the notebook's maximum points per started
+# day late, so after ten days nothing is left (hcai/grading/late.py).
+c.AssignLatePenalties.plugin_class = "hcai.grading.late.PerDayLatePenalty"
+c.PerDayLatePenalty.fraction_per_day = 0.10
+c.PerDayLatePenalty.grace_minutes = 0
+
 # A test cell deleted from a submission is put back from the gradebook and run, so the
 # learner's answer is still judged (without this the cell's grade is silently empty).
 c.OverwriteCells.add_missing_cells = True

@@ -44,6 +44,23 @@ def _scores(url: str) -> dict[str, tuple]:
                 for s in gb.assignment_submissions(A)}
 
 
+GOAL_SECONDS, GOAL_COUNT = 180.0, 300
+
+
+def _goal_line(seconds: float, count: int) -> str:
+    """The 3-minute goal: checked when the run had 300 submissions, else only projected.
+
+    A projection from a small run is pessimistic (start-up is a larger share of it), so it
+    never counts as the check: only ``--count 300`` says met or not met.
+    """
+    if count >= GOAL_COUNT:
+        verdict = "MET" if seconds < GOAL_SECONDS else "NOT MET"
+        return f"goal: {GOAL_COUNT} submissions under {GOAL_SECONDS:.0f} s: {verdict} ({seconds:.1f} s for {count})"
+    projected = seconds / count * GOAL_COUNT
+    return (f"goal: {GOAL_COUNT} submissions under {GOAL_SECONDS:.0f} s: not checked (only {count} run); "
+            f"projected {projected:.0f} s at this run's rate; run --count {GOAL_COUNT} to check it")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300)
@@ -64,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                         "--workers", str(args.workers)], pg)
         pg_scores = _scores(url)
         print(f"hcai grade --workers {args.workers} into PostgreSQL: {t_pg:7.1f} s "
-              f"({t_pg / args.count:.2f} s per submission; goal under 180 s for 300)")
+              f"({t_pg / args.count:.2f} s per submission)")
+        print(_goal_line(t_pg, args.count))
         ok = len(pg_scores) == args.count
         if not args.skip_sequential:
             del os.environ[ENV_DB_URL]

@@ -47,6 +47,14 @@ class Settings:
         """Holds the global nbgrader_config.py every learner's server reads."""
         return self.state_dir / "jupyter"
 
+    @property
+    def instructor_config_dir(self) -> Path:
+        """The instructors' servers' config dir: the same nbgrader config, every nbgrader tool on."""
+        return self.state_dir / "jupyter-instructors"
+
+    def instructors(self) -> set[str]:
+        return {u for course in self.courses for u in course.instructors}
+
 
 def settings_path() -> Path:
     return Path(os.environ.get("HCAI_HUB_SETTINGS") or "/etc/hcai-hub/hub.toml")

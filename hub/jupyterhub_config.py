@@ -70,6 +70,17 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = dict(learner_env)  # + the global nbgrader config (exchange, plugin)
 c.Spawner.start_timeout = 60
+
+
+def _instructor_tools(spawner):
+    """Instructors' own servers read the instructors' config dir instead of the learners':
+    formgrader, create-assignment and course-list stay on in their lab (hub/setup.py)."""
+    if spawner.user.name in settings.instructors():
+        spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH":
+                               f"{settings.instructor_config_dir}:{_venv / 'etc' / 'jupyter'}"}
+
+
+c.Spawner.pre_spawn_hook = _instructor_tools
 c.Spawner.http_timeout = 60
 
 # --- formgrader per course: a hub-managed service for that course's instructors ---------------

@@ -103,6 +103,32 @@ def write_learner_config(settings: hubsettings.Settings) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+#: nbgrader's lab plugins only instructors use (nbgrader docs, "Installation": each can be
+#: disabled by name). The Nbgrader menu drops their entries when their commands are missing.
+INSTRUCTOR_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                          "@jupyter/nbgrader:course-list")
+
+
+def write_lab_page_configs(settings: hubsettings.Settings) -> None:
+    """``labconfig/page_config.json`` per config dir: the instructor plugins off for learners.
+
+    JupyterLab merges ``labconfig/page_config.json`` from every Jupyter config dir, the first
+    on ``JUPYTER_CONFIG_PATH`` winning; the spawner puts the learners' dir first for learners
+    and the instructors' dir for instructors (``jupyterhub_config.py``).
+    """
+    learner = settings.learner_config_dir / "labconfig"
+    learner.mkdir(parents=True, exist_ok=True)
+    (learner / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_PLUGINS}}, indent=1))
+    inst = settings.instructor_config_dir
+    (inst / "labconfig").mkdir(parents=True, exist_ok=True)
+    (inst / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {name: False for name in INSTRUCTOR_LAB_PLUGINS}}, indent=1))
+    shutil.copy(settings.learner_config_dir / "nbgrader_config.py", inst / "nbgrader_config.py")
+    for path in [learner, *learner.iterdir(), inst, *inst.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 def prepare_exchange(settings: hubsettings.Settings) -> None:
     root = settings.exchange
     root.mkdir(parents=True, exist_ok=True)
@@ -141,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     missing = ensure_accounts(names)
     write_learner_config(settings)
+    write_lab_page_configs(settings)
     prepare_exchange(settings)
     for course in settings.courses:
         prepare_course(course, settings)

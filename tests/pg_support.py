@@ -28,11 +28,8 @@ def postgres_server(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(str(exc))
         pytest.skip(str(exc))
-    server = pgtemp.start()
-    try:
+    with pgtemp.start() as server:  # stopped and removed whatever the tests did to it
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

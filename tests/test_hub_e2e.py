@@ -55,6 +55,37 @@ class Hub:
         self.base, self.port, self.token, self.env = base, port, token, env
         self.url = f"http://127.0.0.1:{port}"
         self.tokens: dict[str, str] = {}
+        self.proc: subprocess.Popen | None = None
+
+    def launch(self) -> subprocess.Popen:
+        """Start the hub (and its proxy) as ``make hub`` does; wait until its API answers."""
+        log = open(self.base / "hub.log", "a")  # noqa: SIM115 -- stays open for the hub process
+        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f",
+                                      str(REPO / "hub" / "jupyterhub_config.py")], cwd=self.base / "state",
+                                     env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if self.api("GET", "/").status_code == 200:
+                    return self.proc
+            except Exception:  # noqa: BLE001 -- not listening yet
+                pass
+            if self.proc.poll() is not None:
+                raise AssertionError("the hub exited:\n" + (self.base / "hub.log").read_text()[-4000:])
+            time.sleep(0.5)
+        raise AssertionError("the hub did not answer within 90 s")
+
+    def stop(self) -> None:
+        """Stop the hub and its proxy (their process group); the hub stops users' servers."""
+        with contextlib.suppress(ProcessLookupError):  # the hub may have exited already
+            os.killpg(self.proc.pid, 15)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, 9)
+            self.proc.wait(timeout=10)
+        self.tokens.clear()  # the servers behind them are gone
 
     def api(self, method: str, path: str, **kw):
         return _req(method, f"{self.url}/hub/api{path}", self.token, **kw)
@@ -133,39 +164,20 @@ def hub():
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for name in ("HCAI_EXCHANGE", "HCAI_NBGRADER_EXTRA_CONFIG", "HCAI_DB_URL", "HCAI_COURSE_ID"):
         env.pop(name, None)
-    proc = None
+    h = None
     try:
         done = subprocess.run([sys.executable, str(REPO / "hub" / "setup.py")], env=env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         for c in courses.values():  # the roster the grading commands read
             shutil.copy(c["roster"], c["root"] / "students.csv")
-        log = open(base / "hub.log", "w")  # noqa: SIM115 -- stays open for the hub process
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "jupyterhub"), "-f",
-                                 str(REPO / "hub" / "jupyterhub_config.py")], cwd=base / "state",
-                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         h = Hub(base, port, token, env)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if h.api("GET", "/").status_code == 200:
-                    break
-            except Exception:  # noqa: BLE001 -- not listening yet
-                pass
-            if proc.poll() is not None:
-                raise AssertionError("the hub exited:\n" + (base / "hub.log").read_text()[-4000:])
-            time.sleep(0.5)
-        h.courses, h.server, h.proc = courses, server, proc
+        h.courses, h.server = courses, server
+        h.launch()
         yield h
     finally:
-        if proc is not None:
-            with contextlib.suppress(ProcessLookupError):  # the hub may have exited already
-                os.killpg(proc.pid, 15)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, 9)
+        if h is not None and h.proc is not None:
+            h.stop()  # the hub the tests left running (a test may have restarted it)
         for folder, mode in opened:
             folder.chmod(mode)
         if os.environ.get("HCAI_E2E_KEEP"):
@@ -281,6 +293,8 @@ def test_release_submit_grade_feedback_round_trip(hub):
 
     # --- then bad input, on the same course (it needs the state above) ----------------------
     _bad_input_is_explained_and_loses_nothing(hub)
+    # --- and the hub going away while the instructor works ------------------------------------
+    _hub_down_mid_run_then_rerun_finishes(hub)
 
 
 def _inbound(hub: Hub, learner: str) -> list[Path]:
@@ -316,6 +330,13 @@ def _bad_input_is_explained_and_loses_nothing(hub):
     assert rows["hcaie2e-right"]["status"] in ("graded", "needs_manual_grading")
     assert rows[part]["late"] == "yes" and "after the due date" in rows[part]["reason"]
     assert rows[part]["auto_score"] == rows["hcaie2e-right"]["auto_score"]  # the newest was graded
+    # years late: the course's penalty (10 % of the maximum per started day) takes it all,
+    # capped by nbgrader at the points the notebook has
+    from nbgrader.api import Gradebook
+    with Gradebook(hub.courses[C1]["db"], C1) as gb:
+        penalty = gb.find_submission(A, part).late_submission_penalty
+        on_time = gb.find_submission(A, "hcaie2e-right").late_submission_penalty
+    assert penalty == float(rows[part]["auto_score"]) > 0 and not on_time
     assert rows[blank]["status"] == "error" and "not valid notebook JSON" in rows[blank]["reason"]
     assert OUTSIDER not in rows and "Traceback" not in done.stdout
 
@@ -339,3 +360,71 @@ def test_formgrader_service_only_for_the_course_instructors(hub):
     r = requests.get(url, headers={"Authorization": f"token {hub.tokens[learner]}"}, timeout=30,
                      allow_redirects=False)
     assert r.status_code == 403, (r.status_code, r.headers.get("location"))
+
+
+def _lab_disabled(hub: Hub, user: str) -> set[str]:
+    """The lab extensions the user's server tells JupyterLab to leave off (its page config)."""
+    import re
+    r = hub.user("GET", user, "/lab")
+    assert r.status_code == 200, (r.status_code, r.text[:300])
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', r.text, re.S)
+    assert found, r.text[:500]
+    disabled = json.loads(found.group(1)).get("disabledExtensions", [])
+    return {k for k, v in disabled.items() if v} if isinstance(disabled, dict) else set(disabled)
+
+
+def test_learners_lab_has_no_instructor_tools_instructors_lab_has(hub):
+    tools = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"}
+    learner = next(iter(LEARNERS))
+    if learner not in hub.tokens:
+        hub.start_server(learner)
+    _terminal(hub, INSTRUCTOR)
+    assert tools <= _lab_disabled(hub, learner)
+    assert "@jupyter/nbgrader:assignment-list" not in _lab_disabled(hub, learner)
+    assert not tools & _lab_disabled(hub, INSTRUCTOR)
+    # and the formgrader server extension: not loaded in a learner's server, loaded in the instructor's
+    assert hub.user("GET", learner, "/formgrader", allow_redirects=False).status_code == 404
+    assert hub.user("GET", INSTRUCTOR, "/formgrader", allow_redirects=False).status_code != 404
+
+
+def _tree_hashes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _hub_down_mid_run_then_rerun_finishes(hub):
+    """The hub (and proxy) stop while the instructor grades: plain messages, nothing lost;
+    once it is back, re-running finishes the job and learners fetch their feedback.
+
+    A step of the round trip (it needs that course's submissions); tests run in random order."""
+    root = hub.courses[C1]["root"]
+    term = _terminal(hub, INSTRUCTOR)
+    submitted = _tree_hashes(root / "submitted")
+    inbound = sorted(p.name for p in (hub.base / "exchange" / C1 / "inbound").iterdir())
+    cmd = [sys.executable, "-m", "hcai", "grade", A, "--course-dir", str(root), "--workers", "2", "--force"]
+    proc = subprocess.Popen(cmd, env=term, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("[1/"):
+            break
+    hub.stop()  # mid-run: the workers are grading
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode in (0, 1, 2) and "Traceback" not in out + err, out[-2000:] + err[-2000:]
+    # with the hub down, the commands that need it say so and change nothing
+    for argv in (["collect", A], ["release-feedback", A], ["grade", A, "--workers", "2"]):
+        done = _instructor(term, *argv, "--course-dir", str(root), ok=(2,))
+        text = done.stdout + done.stderr
+        assert "Cannot reach JupyterHub" in text and "re-run" in text and "Traceback" not in text, text[-2000:]
+    assert _tree_hashes(root / "submitted") == submitted
+    assert sorted(p.name for p in (hub.base / "exchange" / C1 / "inbound").iterdir()) == inbound
+
+    hub.launch()
+    term = _terminal(hub, INSTRUCTOR)
+    _instructor(term, "grade", A, "--course-dir", str(root), "--workers", "2", ok=(1,))  # blank's corrupt notebook
+    rows = _rows(root)
+    assert rows["hcaie2e-right"]["status"] in ("graded", "needs_manual_grading")
+    assert float(rows["hcaie2e-right"]["auto_score"]) > 0 and rows["hcaie2e-blank"]["status"] == "error"
+    _instructor(term, "release-feedback", A, "--course-dir", str(root))
+    for learner in ("hcaie2e-right", "hcaie2e-part"):
+        hub.start_server(learner)
+        r = hub.user("POST", learner, "/assignments/fetch_feedback", data={"course_id": C1, "assignment_id": A})
+        assert r.json()["success"], r.text
+        assert list(Path(f"/home/{learner}/{C1}/{A}/feedback").rglob("*.html")), learner

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import multiprocessing
 import os
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -176,10 +177,33 @@ def test_grade_workers_into_postgresql_matches_sqlite(tmp_path, no_env, postgres
     assert all((pg / "feedback" / s / A).is_dir() for s in kinds)
 
 
+def _answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_restarted_server_is_stopped_and_removed_even_when_the_test_fails():
+    with pytest.raises(RuntimeError, match="the test failed"), pgtemp.start() as server:
+        server.create_database()
+        first = server.processes()
+        server.stop("immediate")
+        server.start_again()
+        assert server.processes() and not set(server.processes()) & set(first)
+        raise RuntimeError("the test failed")
+    assert not server.processes() and not _answers(server.port)
+    assert not server.folder.exists()
+
+
+def test_a_postmaster_without_its_pid_file_is_still_stopped():
+    server = pgtemp.start()
+    (server.data / "postmaster.pid").unlink()  # pg_ctl can no longer find it
+    server.close()
+    assert not server.processes() and not _answers(server.port) and not server.folder.exists()
+
+
 @pytest.mark.slow
 def test_database_down_mid_run_then_rerun_finishes(tmp_path, no_env):
-    server = pgtemp.start()  # its own folder: pytest tmp folders are private to root
-    try:
+    with pgtemp.start() as server:  # its own folder: pytest tmp folders are private to root
         url = server.create_database()
         no_env.setenv(database.ENV_DB_URL, url)
         course = _released_course(tmp_path / "course")
@@ -206,8 +230,8 @@ def test_database_down_mid_run_then_rerun_finishes(tmp_path, no_env):
         assert sorted(grades) == students
         assert len({tuple(sorted(g.items())) for g in grades.values()}) == 1  # all the same right answer
         assert all((course / "feedback" / s / A).is_dir() for s in students)
-    finally:
-        server.close()
+    # the restarted server is gone too, not only the first one
+    assert not server.processes() and not _answers(server.port) and not server.folder.exists()
 
 
 # --- moving an existing SQLite gradebook -------------------------------------------------------------

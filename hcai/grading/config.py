@@ -21,7 +21,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from hcai import paths
-from hcai.grading import database
+from hcai.grading import database, hubcheck
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -94,6 +94,10 @@ def make_api(cfg: Config):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    try:  # NbGraderAPI lists the exchange at once, which asks the hub on a hub course
+        hubcheck.check_hub(cfg)
+    except hubcheck.HubUnavailable as exc:
+        raise CourseError(str(exc)) from None
     coursedir = CourseDirectory(config=cfg)
     return NbGraderAPI(coursedir=coursedir, config=cfg)
 
@@ -101,14 +105,18 @@ def make_api(cfg: Config):
 def ensure_gradebook(cfg: Config) -> None:
     """Create the gradebook (and its schema) if it does not exist yet.
 
-    A database server that does not answer stops the command with a plain message
-    (:class:`CourseError`) before anything is read or written.
+    A database server, or the JupyterHub of a hub course, that does not answer stops the
+    command with a plain message (:class:`CourseError`) before anything is read or written.
     """
     from nbgrader.api import Gradebook
 
     try:
         database.check_reachable(cfg.CourseDirectory.db_url)
     except database.DatabaseUnavailable as exc:
+        raise CourseError(str(exc)) from None
+    try:
+        hubcheck.check_hub(cfg)
+    except hubcheck.HubUnavailable as exc:
         raise CourseError(str(exc)) from None
 
     with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id):

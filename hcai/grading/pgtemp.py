@@ -6,22 +6,34 @@ password authentication (scram-sha-256) for every connection: a learner process 
 same machine can reach the port but not the grades. As root the server runs as the
 unprivileged ``postgres`` account (PostgreSQL refuses to run as root).
 
+Every server started here is stopped and its folder removed by :meth:`TempPostgres.close`
+(also a context manager), however often it was stopped and started again in between, and
+at interpreter exit for any server a caller forgot: ``close`` stops through ``pg_ctl``,
+then ends whatever postmaster still runs on this server's data folder (and its backends)
+before removing the folder, so nothing is left listening on a deleted cluster.
+
 Debian's ``postgresql`` package provides the binaries (``scripts/system-deps.sh pg``).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import glob
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+#: Servers started in this process and not closed yet (closed at interpreter exit).
+_OPEN: set[TempPostgres] = set()
 
 
 class PostgresMissing(RuntimeError):
@@ -47,7 +59,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
+def _postmasters_of(data: Path) -> list[int]:
+    """PIDs of running postmasters whose ``-D`` is ``data`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if b"-D" in argv[:-1] and argv[argv.index(b"-D") + 1] == str(data).encode():
+            found.append(int(entry.name))
+    return found
+
+
+def _children_of(pids: list[int]) -> list[int]:
+    """Direct children (the backends and helpers) of ``pids``."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid in pids:
+            kids.append(int(entry.name))
+    return kids
+
+
+@dataclass(eq=False)  # identity: servers are kept in a set until closed
 class TempPostgres:
     """One running throwaway server; ``url(db)`` gives a SQLAlchemy URL for a database."""
 
@@ -74,7 +117,19 @@ class TempPostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
 
+    def __enter__(self) -> TempPostgres:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def processes(self) -> list[int]:
+        """PIDs of this server's postmaster(s) and their children still running."""
+        masters = _postmasters_of(self.data)
+        return masters + _children_of(masters)
+
     def start(self) -> TempPostgres:
+        _OPEN.add(self)  # from here on close() has something to clean up
         bins = bindir()
         pwfile = self.folder / "pw"
         pwfile.write_text(self.password + "\n")
@@ -112,14 +167,20 @@ class TempPostgres:
         self._dbs.append(name)
         return self.url(name)
 
-    def stop(self, mode: str = "fast") -> None:
-        """Stop the server (``immediate`` is a crash-like stop, for tests of an outage)."""
-        self._run(str(bindir() / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+    def stop(self, mode: str = "fast") -> bool:
+        """Stop the server (``immediate`` is a crash-like stop, for tests of an outage).
+
+        True when ``pg_ctl`` reports it stopped (or it was not running).
+        """
+        done = self._run(str(bindir() / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop",
+                         check=False)
+        return done.returncode == 0 or not self.processes()
 
     def restart(self) -> None:
         self.start_again()
 
     def start_again(self) -> None:
+        """Start the stopped server on the same port and data (after :meth:`stop`)."""
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder} "
                    "-c max_connections=200 -c fsync=off")
         self._run(str(bindir() / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
@@ -133,15 +194,35 @@ class TempPostgres:
                     return
             time.sleep(0.1)
 
+    def _end_processes(self, seconds: float = 10) -> None:
+        """End what still runs on this data folder: SIGQUIT (immediate shutdown), then SIGKILL."""
+        for sig in (signal.SIGQUIT, signal.SIGKILL):
+            pids = self.processes()
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            end = time.monotonic() + seconds
+            while self.processes() and time.monotonic() < end:
+                time.sleep(0.1)
+            if not self.processes():
+                return
+
     def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Stop the server, whichever start left it running, and remove its folder. Idempotent."""
+        try:
+            if self.data.exists():
+                self.stop()
+            if self.processes():  # pg_ctl failed, or its pid file no longer names the postmaster
+                self._end_processes()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            _OPEN.discard(self)
 
 
 def start(folder: str | os.PathLike | None = None) -> TempPostgres:
     """Start a throwaway server in ``folder`` (default: a new temporary folder)."""
     bindir()  # fail early with the install hint
-    base = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="hcai-pg-"))
+    base = Path(folder).resolve() if folder else Path(tempfile.mkdtemp(prefix="hcai-pg-"))
     base.mkdir(parents=True, exist_ok=True)
     run_as = None
     if os.geteuid() == 0:
@@ -155,8 +236,15 @@ def start(folder: str | os.PathLike | None = None) -> TempPostgres:
     try:
         return server.start()
     except BaseException:
-        shutil.rmtree(base, ignore_errors=True)
+        server.close()  # pg_ctl may have started a postmaster before it gave up waiting
         raise
+
+
+@atexit.register
+def _close_forgotten() -> None:
+    """Servers still open when the interpreter exits (a caller that never closed one)."""
+    for server in list(_OPEN):
+        server.close()
 
 
 __all__ = ["PostgresMissing", "TempPostgres", "bindir", "free_port", "start"]

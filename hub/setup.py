@@ -125,6 +125,13 @@ def write_lab_page_configs(settings: hubsettings.Settings) -> None:
     (inst / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {name: False for name in INSTRUCTOR_LAB_PLUGINS}}, indent=1))
     shutil.copy(settings.learner_config_dir / "nbgrader_config.py", inst / "nbgrader_config.py")
+    # Instructors keep every nbgrader tool, and their Validate button gives the grader's
+    # verdicts too, as the learners' does.
+    (inst / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {
+        "nbgrader.server_extensions.formgrader": True,
+        "nbgrader.server_extensions.course_list": True,
+        "nbgrader.server_extensions.assignment_list": True,
+        **LEARNER_VALIDATE}}}, indent=1))
     for path in [learner, *learner.iterdir(), inst, *inst.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 

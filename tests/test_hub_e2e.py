@@ -240,6 +240,12 @@ def test_release_submit_grade_feedback_round_trip(hub):
         assert (home / nb_path).stat().st_uid == os.stat(home).st_uid  # written as the learner
         v = hub.user("POST", learner, "/assignments/validate", data={"path": nb_path}).json()
         assert v["success"], v
+        # The Validate button's route is answered by the grader's engine (hcai.labvalidate),
+        # and its kernel started as this learner: the verdicts follow the answer.
+        assert v["value"]["checked_by"] == "hcai", v
+        failed = v["value"].get("failed") or []
+        assert "did not start" not in json.dumps(failed), failed
+        assert bool(failed) == (kind != "right"), (kind, failed)
         r = hub.user("POST", learner, "/assignments/submit", data={"course_id": C1, "assignment_id": A})
         assert r.json()["success"], r.text
 

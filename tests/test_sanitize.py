@@ -15,7 +15,7 @@ import pytest
 
 from hcai import paths
 from hcai.grading.sanitize import (ReleasedCell, RestoreGradebookMetadata, insert_positions, match_cells,
-                                   released_cells)
+                                   released_cells, released_of_file)
 
 from fixtures.hostile import attacks
 
@@ -214,3 +214,16 @@ def test_deleted_graded_cells_are_put_back_where_nbgrader_alone_fails(course):
             # the gradebook's whole test (hidden part included), which the grader runs
             assert cell.source == sources[cell.metadata["nbgrader"]["grade_id"]]
     assert "BEGIN HIDDEN TESTS" in sources["q2-tests"]
+
+
+def test_the_released_notebook_is_read_once_and_again_when_it_changes(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "x = 1", metadata={"nbgrader": {"grade_id": "q1", "solution": True, "grade": False, "locked": False}})])
+    path = tmp_path / "ps1.ipynb"
+    nbformat.write(nb, path)
+    first = released_of_file(path)
+    assert [(c.grade_id, c.source) for c in first] == [("q1", "x = 1")]
+    assert released_of_file(path) is first  # the same parse, not a new one
+    nb.cells[0].source = "x = 22"
+    nbformat.write(nb, path)
+    assert [(c.grade_id, c.source) for c in released_of_file(path)] == [("q1", "x = 22")]

@@ -87,6 +87,12 @@ class SparePool:
         self._jobs.put((kernel, done))
         self._spare = (_key(sandboxed, settings), kernel, done)
 
+    def prepare(self, sandboxed: bool, settings: Any) -> None:
+        """Start a spare now, before the first notebook asks (a grading worker's setup)."""
+        with self._lock:
+            if self._spare is None:
+                self._start_spare(sandboxed, settings)
+
     def __call__(self, workdir: Path, sandboxed: bool, settings: Any) -> LearnerKernel:
         """A started kernel holding ``workdir``'s files; a new spare starts meanwhile."""
         with self._lock:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
@@ -31,6 +32,7 @@ from hcai.engine.outputs import MAX_CELL_OUTPUT_CHARS, MAX_NOTEBOOK_OUTPUT_CHARS
 from hcai.engine.pool import SparePool
 from hcai.engine.run import CellResult, RunSettings, execute_notebook, run_notebook
 from hcai.engine.sandbox import Limits
+from hcai.engine.sandbox import available as sandbox_available
 from hcai.grading import gradebook
 
 #: One spare kernel per grading process, started while the current notebook runs.
@@ -86,6 +88,19 @@ class TrustedExecute(Execute):
         return nb, resources
 
 
+def prepare_spare_kernel(config: Any) -> None:
+    """Start this process's first spare kernel now, with the settings ``config`` gives the step.
+
+    A grading worker calls this while it waits for its first submission, so that one does not
+    wait for a kernel to start either. Nothing starts when spares are off, or when the sandbox
+    is asked for and bubblewrap is missing (the run itself then says so).
+    """
+    step = TrustedExecute(config=config)
+    if not step.prestart_kernel or (step.sandbox and not sandbox_available()):
+        return
+    _POOL.prepare(step.sandbox, step.settings())
+
+
 def _use_gradebook_tests(nb: NotebookNode, tests: gradebook.GradebookTests) -> None:
     """The gradebook, not the submission, says which cells are tests and what they hold."""
     for cell in nb.cells:
@@ -103,4 +118,5 @@ def is_test_cell(cell: NotebookNode, test_cell_ids: set[str] | None = None) -> b
     return cells.is_test(cell, test_cell_ids)
 
 
-__all__ = ["CellResult", "TrustedExecute", "execute_notebook", "is_test_cell", "run_notebook"]
+__all__ = ["CellResult", "TrustedExecute", "execute_notebook", "is_test_cell", "prepare_spare_kernel",
+           "run_notebook"]

@@ -143,11 +143,27 @@ def insert_positions(order: Sequence[str], present: dict[str, int], missing: Ite
     return plan
 
 
+#: ``released_cells`` of a file, by the file's identity and version: every submission of an
+#: assignment is matched against the same released notebook, which need not be parsed (and
+#: validated) again for each. A changed file has a new mtime or size, and is read again.
+_RELEASED: dict[tuple[str, int, int, int], tuple[ReleasedCell, ...]] = {}
+
+
+def released_of_file(path: Path) -> tuple[ReleasedCell, ...]:
+    info = path.stat()
+    key = (str(path.resolve()), info.st_ino, info.st_mtime_ns, info.st_size)
+    if key not in _RELEASED:
+        if len(_RELEASED) > 256:
+            _RELEASED.clear()
+        _RELEASED[key] = tuple(released_cells(nbformat.read(str(path), as_version=4)))
+    return _RELEASED[key]
+
+
 class RestoreGradebookMetadata(NbGraderPreprocessor):
     """Give every recognised cell the gradebook's nbgrader metadata; strip it from the rest."""
 
-    def _reference_notebook(self, assignment_id: str, notebook_id: str) -> Any | None:
-        """The released notebook (else the source one): trusted nbformat ids and sources."""
+    def _released(self, assignment_id: str, notebook_id: str) -> tuple[ReleasedCell, ...]:
+        """The released notebook's (else the source one's) nbgrader cells: trusted ids and sources."""
         from nbgrader.coursedir import CourseDirectory
 
         coursedir = CourseDirectory(parent=self)
@@ -155,10 +171,10 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
             path = Path(coursedir.format_path(step, ".", assignment_id)) / f"{notebook_id}.ipynb"
             if path.is_file():
                 try:
-                    return nbformat.read(str(path), as_version=4)
+                    return released_of_file(path)
                 except Exception as exc:  # noqa: BLE001 -- fall back to metadata alone
                     self.log.warning("Could not read %s (%s); matching cells by grade_id only", path, exc)
-        return None
+        return ()
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         from nbgrader.api import Gradebook, MissingEntry
@@ -179,8 +195,7 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
         except MissingEntry:
             # Not in the gradebook: nbgrader's own steps report that; nothing to restore from.
             return nb, resources
-        reference = self._reference_notebook(assignment_id, notebook_id)
-        released = released_cells(reference) if reference is not None else []
+        released = self._released(assignment_id, notebook_id)
         matched = match_cells(nb.cells, known, released)
         for index, cell in enumerate(nb.cells):
             before = nbcells.nbgrader_meta(cell)
@@ -232,4 +247,4 @@ class RestoreGradebookMetadata(NbGraderPreprocessor):
 
 
 __all__ = ["ReleasedCell", "RestoreGradebookMetadata", "gradebook_metadata", "insert_positions",
-           "match_cells", "released_cells", "SCHEMA_VERSION"]
+           "match_cells", "released_cells", "released_of_file", "SCHEMA_VERSION"]

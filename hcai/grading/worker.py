@@ -7,12 +7,14 @@ back to the parent as a plain dict (it is pickled over a pipe);
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hcai.grading import config as gconfig
+from hcai.grading import execute
 from hcai.grading.console import tail
 from hcai.grading.outcome import grader_side
 from hcai.grading.preprocessors import METADATA_KEY
@@ -35,7 +37,11 @@ class WorkerContext:
 def make_context(course_root: Path, overrides: dict[str, dict[str, Any]], assignment: str,
                  feedback: bool, logs: Path) -> WorkerContext:
     cfg = gconfig.load_config(course_root, overrides=overrides)
-    return WorkerContext(gconfig.make_api(cfg), Path(cfg.CourseDirectory.root), assignment, feedback, logs)
+    api = gconfig.make_api(cfg)
+    # The first submission's kernel starts now, while the pool hands out the work.
+    if any("TrustedExecute" in str(step) for step in cfg.Autograde.get("autograde_preprocessors", [])):
+        execute.prepare_spare_kernel(cfg)
+    return WorkerContext(api, Path(cfg.CourseDirectory.root), assignment, feedback, logs)
 
 
 @dataclass
@@ -63,11 +69,10 @@ class TaskResult:
 
 def read_problems(folder: Path) -> dict[str, Any]:
     """The grading problems :class:`RecordProblems` wrote into each autograded notebook, merged."""
-    import nbformat
-
     problems: dict[str, Any] = {}
     for path in sorted(folder.glob("*.ipynb")):
-        record = nbformat.read(path, as_version=4).metadata.get(METADATA_KEY, {})
+        # nbgrader has just written (and validated) this notebook: read its metadata only
+        record = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get(METADATA_KEY, {})
         for key, value in record.items():
             if isinstance(value, list):
                 problems.setdefault(key, []).extend(value)

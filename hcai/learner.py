@@ -189,9 +189,15 @@ def run_for_validate(path: Path) -> tuple[Any, list[Any]]:
 
 def validate_notebook(path: Path, out=print) -> int:
     """Run ``path`` and print a checklist of its visible test cells. Returns the exit code."""
+    from hcai.engine import sandbox
+
     nb, results = run_for_validate(Path(path))
     tests = [r for r in results if r.kind == "test"]
     out(f"Checking {Path(path).name}: {len(tests)} visible test cell(s)")
+    if not sandbox.available():
+        out("  (bubblewrap is not installed here, so your code ran without the grader's sandbox. "
+            "The verdicts are the same; when graded it also runs offline and under time and "
+            "memory limits.)")
     for r in results:
         if r.kind != "test" and r.passed is False:
             out(f"  ! {r.grade_id or f'cell {r.index + 1}'} {r.message or 'raised an error'}")

@@ -146,3 +146,18 @@ def test_validate_rejects_a_missing_file(tmp_path):
     result = hcai("validate", str(tmp_path / "nope.ipynb"))
     assert result.returncode == 2
     assert "No notebook" in result.stderr
+
+
+def test_validate_says_when_it_ran_without_the_sandbox(workspace, monkeypatch):
+    from hcai.engine import sandbox
+    from hcai.learner import validate_notebook
+
+    lines: list[str] = []
+    monkeypatch.setattr(sandbox, "available", lambda: False)
+    code = validate_notebook(workspace["dir"] / AID / f"{AID}.ipynb", out=lines.append)
+    assert code == 1  # the blank notebook still fails, unsandboxed
+    assert any("without the grader's sandbox" in line for line in lines), lines
+    lines.clear()
+    monkeypatch.undo()
+    validate_notebook(workspace["dir"] / AID / f"{AID}.ipynb", out=lines.append)
+    assert not any("sandbox" in line for line in lines), lines

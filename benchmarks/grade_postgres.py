@@ -3,8 +3,9 @@
 Side by side in one run, on two fresh copies of the same synthetic class (the grading
 fixture assignment, right and partly right answers alternating):
 
-1. plain nbgrader, sequential, its default SQLite gradebook:
-   ``nbgrader autograde A`` then ``nbgrader generate_feedback A``;
+1. plain nbgrader, sequential, its default SQLite gradebook: ``nbgrader autograde A`` then
+   ``nbgrader generate_feedback A`` with nbgrader's own sanitize, autograde and feedback
+   steps (its ``Execute``, unsandboxed), as ``grade_speed.py --baseline plain`` runs them;
 2. ``python -m hcai grade A --workers 2`` (sandboxed, feedback and grades CSV) into a
    throwaway PostgreSQL server (``hcai.grading.pgtemp``, 127.0.0.1).
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = len(pg_scores) == args.count
         if not args.skip_sequential:
             del os.environ[ENV_DB_URL]
-            seq = gs._course(tmp, "seq", args.count)
+            seq = gs._course(tmp, "seq", args.count, plain=True)  # nbgrader's own steps, unsandboxed
             t_seq = gs._run([str(gs.BIN / "nbgrader"), "autograde", A], seq)
             t_seq += gs._run([str(gs.BIN / "nbgrader"), "generate_feedback", A], seq)
             same = gs._scores(seq) == pg_scores

@@ -124,13 +124,17 @@ def _let_accounts_reach(path: Path) -> list[tuple[Path, int]]:
     """Make every folder above ``path`` searchable by other users; return what to restore.
 
     A fresh clone may sit in a private temporary folder (``mktemp -d`` is 0700); the learner
-    accounts' servers must still reach the course's packages. Only the search bit is added.
+    accounts' servers must still reach the course's packages. Only the search bit is added to
+    the folders above; the checkout itself also gets the read bit, because it is on the
+    learners' ``PYTHONPATH`` (``hcai.labvalidate``) and Python lists a path entry to import
+    from it.
     """
     changed = []
     for folder in [path, *path.parents]:
         mode = folder.stat().st_mode
-        if folder != Path("/") and not mode & stat.S_IXOTH:
-            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+        wanted = stat.S_IXOTH | (stat.S_IROTH if folder == path else 0)
+        if folder != Path("/") and (mode & wanted) != wanted:
+            folder.chmod(stat.S_IMODE(mode) | wanted)
             changed.append((folder, stat.S_IMODE(mode)))
     return changed
 

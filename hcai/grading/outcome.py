@@ -143,9 +143,11 @@ def describe_problems(record: dict[str, Any], timeout: float | None) -> tuple[li
     if record.get("kernel_died"):
         errors.append("the notebook's kernel died while running it")
     for refusal in record.get("refused_cells") or []:
-        # "<cell>: This check could not be graded: <why>" from RecordProblems
+        # "<cell>: This check could not be graded: <why>" from RecordProblems. A note, not an
+        # error: the refusal is the grade (that test scores 0, as it does for hostile
+        # objects), and the reason goes wherever the score goes, never a silent 0.
         cell, _, why = str(refusal).partition(": ")
-        errors.append(f"test cell {cell} was refused and scored 0 ({why})")
+        notes.append(f"test cell {cell} was refused and scored 0 ({why})")
     if record.get("output_truncated"):
         which = ", ".join(map(str, record.get("truncated_cells") or [])) or "some cells"
         notes.append(f"very large output from {which} was cut short")

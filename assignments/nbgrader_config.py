@@ -35,6 +35,10 @@ c.CourseDirectory.ignore = [
 # Only the exchange moves between machines: a shared folder on a JupyterHub, or a local
 # folder when assignments travel through an LMS instead.
 c.Exchange.root = os.environ.get("HCAI_EXCHANGE") or str(COURSE_ROOT / "exchange")
+# nbgrader's collect, except that an inbound entry named for one learner but owned by
+# another, or holding symbolic links, is not taken at its word (hcai/grading/exchange.py;
+# SECURITY.md): every learner can write into a course's inbound folder.
+c.ExchangeFactory.collect = "hcai.grading.exchange.CheckedCollect"
 
 # --- generating the student version ---------------------------------------------------
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -303,6 +303,8 @@ def test_release_submit_grade_feedback_round_trip(hub):
 
     # --- then bad input, on the same course (it needs the state above) ----------------------
     _bad_input_is_explained_and_loses_nothing(hub)
+    # --- a learner plants entries in the shared inbound folder --------------------------------
+    _planted_inbound_entries_are_left_out(hub)
     # --- and the hub going away while the instructor works ------------------------------------
     _hub_down_mid_run_then_rerun_finishes(hub)
 
@@ -395,6 +397,36 @@ def test_learners_lab_has_no_instructor_tools_instructors_lab_has(hub):
     # and the formgrader server extension: not loaded in a learner's server, loaded in the instructor's
     assert hub.user("GET", learner, "/formgrader", allow_redirects=False).status_code == 404
     assert hub.user("GET", INSTRUCTOR, "/formgrader", allow_redirects=False).status_code != 404
+
+
+def _planted_inbound_entries_are_left_out(hub):
+    """As their own uid, a learner writes into inbound what nbgrader's collect would believe:
+    a later entry in another learner's name, and one of their own linking the course config
+    (it holds the gradebook's password). The instructor's collect leaves the first out and
+    copies no byte of the linked file; the other learner's submission stays theirs."""
+    root, term = hub.courses[C1]["root"], _terminal(hub, INSTRUCTOR)
+    victim, attacker = "hcaie2e-right", "hcaie2e-blank"
+    theirs = (root / "submitted" / victim / A / f"{A}.ipynb").read_bytes()
+    inbound = hub.base / "exchange" / C1 / "inbound"
+    mine = f"/home/{attacker}/{C1}/{A}/{A}.ipynb"
+    stamp = "2099-01-01 00:00:00.000000 UTC"
+    forged, linked = inbound / f"{victim}+{A}+{stamp}+f0f0", inbound / f"{attacker}+{A}+{stamp}+a1a1"
+    config = root / "nbgrader_config.py"
+    script = (f'mkdir "{forged}" "{linked}" && cp "{mine}" "{forged}/{A}.ipynb" && cp "{mine}" "{linked}/{A}.ipynb"'
+              f' && printf "{stamp}" > "{forged}/timestamp.txt" && printf "{stamp}" > "{linked}/timestamp.txt"'
+              f' && ln -s "{config}" "{linked}/settings.py"')
+    planted = _as(attacker, "sh", "-c", script)
+    assert planted.returncode == 0, planted.stderr  # nbgrader's exchange lets any learner do this
+    assert _as(attacker, "cat", str(config)).returncode != 0  # the link's target is not theirs to read
+    password = hub.courses[C1]["db"].split(":")[2].split("@")[0]
+    assert password and password.encode() in config.read_bytes()
+
+    done = _instructor(term, "collect", A, "--course-dir", str(root))
+    assert f"named for {victim} but belongs to {attacker}" in done.stdout, done.stdout
+    assert (root / "submitted" / victim / A / f"{A}.ipynb").read_bytes() == theirs
+    got = root / "submitted" / attacker / A
+    assert "settings.py" not in {p.name for p in got.iterdir()}
+    assert not any(password.encode() in p.read_bytes() for p in got.rglob("*") if p.is_file())
 
 
 def _tree_hashes(folder: Path) -> dict[str, bytes]:

@@ -143,6 +143,7 @@ class CollectResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)  # where replaced submissions were kept
+    refused: list[str] = field(default_factory=list)  # exchange entries left out, and why
 
 
 def collect(assignment: str, course_dir: str | None = None, *, from_zip: str | None = None,
@@ -159,12 +160,20 @@ def collect(assignment: str, course_dir: str | None = None, *, from_zip: str | N
     result = course.api().collect(assignment, update=True)
     if not result or not result["success"]:
         raise WorkflowError("nbgrader collect failed:\n" + _tail(result or {}))
+    from hcai.grading.exchange import REFUSED  # late: it imports nbgrader
+
     out = CollectResult()
+    out.refused = [line.split(REFUSED, 1)[1].strip() for line in (result.get("log") or "").splitlines()
+                   if REFUSED in line]
+    for line in out.refused:
+        say(f"  left out: {line}")
     for path in sorted((course.root / "submitted").glob(f"*/{assignment}")):
         student, digest = path.parent.name, hash_tree(path)
         (out.unchanged if before.get(student) == digest else
          out.updated if student in before else out.added).append(student)
-    say(f"Collected: {len(out.added)} new, {len(out.updated)} updated, {len(out.unchanged)} unchanged.")
+    say(f"Collected: {len(out.added)} new, {len(out.updated)} updated, {len(out.unchanged)} unchanged"
+        + (f", {len(out.refused)} exchange entr{'y' if len(out.refused) == 1 else 'ies'} left out." if out.refused
+           else "."))
     return out
 
 

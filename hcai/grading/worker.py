@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hcai.grading import config as gconfig
-from hcai.grading import execute
+from hcai.grading import execute, keptconn
 from hcai.grading.console import tail
 from hcai.grading.outcome import grader_side
 from hcai.grading.preprocessors import METADATA_KEY
@@ -37,6 +37,9 @@ class WorkerContext:
 def make_context(course_root: Path, overrides: dict[str, dict[str, Any]], assignment: str,
                  feedback: bool, logs: Path) -> WorkerContext:
     cfg = gconfig.load_config(course_root, overrides=overrides)
+    # nbgrader opens a dozen gradebook sessions per submission: on a database server they
+    # share this process's connections instead of opening one each
+    cfg.CourseDirectory.db_url = keptconn.kept_url(cfg.CourseDirectory.db_url)
     api = gconfig.make_api(cfg)
     # The first submission's kernel starts now, while the pool hands out the work.
     if any("TrustedExecute" in str(step) for step in cfg.Autograde.get("autograde_preprocessors", [])):

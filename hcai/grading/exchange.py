@@ -1,0 +1,142 @@
+"""nbgrader's collect, refusing what one learner can plant in the shared inbound folder.
+
+In nbgrader's filesystem exchange every learner may create entries in a course's
+``inbound`` folder (write and search rights, no reading), named
+``<student>+<assignment>+<timestamp>+<random>``. nbgrader's own collect trusts the name:
+with ``check_owner`` it only logs "cheating attempt?" and then collects the entry as that
+student's newest submission, and it copies the entry following symbolic links, as the
+instructor. So one learner could:
+
+- replace another learner's submission with their own entry carrying a later timestamp;
+- put a link to a file only the instructor can read (the course config with the database
+  password, the SQLite gradebook, another learner's submission) into their entry: the copy
+  in ``submitted/`` holds that file's bytes, where the learner's code reads it at grading
+  time and can print it into its own feedback.
+
+:class:`CheckedCollect` is nbgrader's collect (an exchange plugin:
+``c.ExchangeFactory.collect``) with two changes:
+
+- with ``check_owner`` (nbgrader's option, on by default) an entry not owned by the
+  account named in it is left out before the newest submission is chosen, so it neither
+  counts nor hides the student's real ones; so is an entry that is not a folder or whose
+  name does not parse (nbgrader's collect would stop there, for every student). The log
+  says which, in lines starting :data:`REFUSED`, which ``python -m hcai collect`` repeats;
+- an entry is first copied into a private staging folder through the grader's one folder
+  walk (:func:`hcai.engine.tree.copy_regular_files`: regular files only, no symlink
+  followed even if swapped in during the copy, under nbgrader's ``max_dir_size``), and
+  nbgrader's own copy (ignore and include patterns, file sizes) then runs from that copy.
+
+A hub whose learners all share one uid (a Kubernetes hub's default) cannot tell them apart
+by owner: there, use an exchange service instead of a shared folder (docs/DEPLOY.md) or set
+``ExchangeCollect.check_owner = False`` knowingly.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import tempfile
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.utils import check_mode, parse_utc
+
+from hcai.engine.tree import copy_regular_files
+
+#: How the log names an entry that was left out (``hcai collect`` repeats these lines).
+REFUSED = "Refused submission"
+#: Files per submission the staging copy takes at most (nbgrader caps bytes, not files).
+MAX_FILES = 10_000
+
+
+def owner_of(path: str) -> str:
+    """The account owning ``path`` itself (a symlink's own owner, not its target's)."""
+    uid = os.lstat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+class CheckedCollect(ExchangeCollect):
+    """nbgrader's collect without trusting names or links that learners control."""
+
+    def init_src(self) -> None:
+        # nbgrader's init_src with the checks above; its own would also stop the whole collect
+        # at the first entry whose name does not parse, which any learner can create
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail(f"Course not found: {self.inbound_path}")
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
+        student = self.coursedir.student_id or "*"
+        pattern = os.path.join(self.inbound_path, f"{student}+{self.coursedir.assignment_id}+*")
+        records = [r for r in (self.record_of(path) for path in sorted(glob.glob(pattern))) if r]
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self.src_records = self.choose(records)
+
+    def record_of(self, path: str) -> dict | None:
+        """nbgrader's record of one inbound entry, or None (logged) for one to leave out."""
+        name = os.path.basename(path)
+        parts = name.rsplit("+", 3)  # as nbgrader reads it: a student id may hold a "+"
+        try:
+            record = {"username": parts[0], "filename": name, "timestamp": parse_utc(parts[2])}
+        except Exception:  # a name nbgrader's submit never writes
+            self.log.warning("%s %s: not a submission name nbgrader writes; left out.", REFUSED, name)
+            return None
+        if os.path.islink(path) or not os.path.isdir(path):
+            self.log.warning("%s %s: not a folder; left out.", REFUSED, name)
+            return None
+        owner = owner_of(path)
+        if self.check_owner and owner != record["username"]:
+            self.log.warning("%s %s: it is named for %s but belongs to %s; left out.",
+                             REFUSED, name, record["username"], owner)
+            return None
+        return record
+
+    def choose(self, records: list[dict]) -> list[dict]:
+        """Each student's submission to collect, by nbgrader's rule (its ``init_src``).
+
+        The newest; with ``before_duedate``, the newest made before the due date if there
+        is one.
+        """
+        by_student: dict[str, list[dict]] = {}
+        for record in records:
+            by_student.setdefault(record["username"], []).append(record)
+        chosen = []
+        for items in by_student.values():
+            items = self._sort_by_timestamp(items)
+            if self.duedate is not None and self.before_duedate:
+                on_time = [r for r in items if r["timestamp"] <= self.duedate]
+                chosen.append(on_time[0] if on_time else items[0])
+            else:
+                chosen.append(items[0])
+        return chosen
+
+    def do_copy(self, src: str, dest: str, log=None) -> None:
+        if os.path.islink(src):
+            raise RuntimeError(f"{src} is a symbolic link, not a submission folder")
+        parent = os.path.dirname(dest)
+        os.makedirs(parent, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".collect-", dir=parent)  # mode 0700, the grader's
+        try:
+            copy = os.path.join(staging, "copy")
+            limit = 1000 * self.coursedir.max_dir_size
+            if not copy_regular_files(src, copy, max_files=MAX_FILES, max_bytes=limit + 1):
+                raise RuntimeError(f"Directory size is too big: {src} holds more than "
+                                   f"{limit} bytes or {MAX_FILES} files")
+            super().do_copy(copy, dest, log)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+__all__ = ["MAX_FILES", "REFUSED", "CheckedCollect", "owner_of"]

@@ -103,3 +103,16 @@ def test_entries_that_are_not_submissions_do_not_stop_the_collect(course, capsys
     assert _collected_q1(course, ME) == fabricate.Q1_RIGHT
     assert not (course / "submitted" / VICTIM).exists()
     assert "not a submission name" in out and "not a folder" in out and "2 exchange entries left out" in out
+
+
+def test_an_oversized_entry_is_left_out_and_the_learners_earlier_one_collected(course, capsys):
+    _entry(course, ME, fabricate.DUE - timedelta(hours=3), ME, answer="total = sum(values)  # first")
+    big = _entry(course, ME, fabricate.DUE - timedelta(hours=1), ME, suffix="b1b1")
+    with (big / "data.bin").open("wb") as fh:  # sparse: 200 MB by its size, nothing on disk
+        fh.truncate(200_000_000)
+    _entry(course, VICTIM, fabricate.DUE - timedelta(hours=1), VICTIM)  # nbgrader would not reach it
+    assert cli.main(["collect", A, "--course-dir", str(course)]) == 0
+    out = capsys.readouterr().out
+    assert "more than the course's max_dir_size" in out
+    assert _collected_q1(course, ME) == "total = sum(values)  # first"
+    assert _collected_q1(course, VICTIM) == fabricate.Q1_RIGHT

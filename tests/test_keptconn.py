@@ -104,7 +104,7 @@ def test_no_more_than_max_idle_are_kept_and_the_rest_are_closed(url):
     engines = [create_engine(kept) for _ in range(keptconn.MAX_IDLE + 2)]
     conns = [e.connect() for e in engines]
     assert _open_sessions(url) == keptconn.MAX_IDLE + 2
-    for conn, engine in zip(conns, engines):
+    for conn, engine in zip(conns, engines, strict=True):
         conn.close()
         engine.dispose()
     assert keptconn.idle_count(kept) == keptconn.MAX_IDLE

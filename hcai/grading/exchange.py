@@ -18,8 +18,9 @@ instructor. So one learner could:
 
 - with ``check_owner`` (nbgrader's option, on by default) an entry not owned by the
   account named in it is left out before the newest submission is chosen, so it neither
-  counts nor hides the student's real ones; so is an entry that is not a folder or whose
-  name does not parse (nbgrader's collect would stop there, for every student). The log
+  counts nor hides the student's real ones; so is an entry that is not a folder, whose name
+  does not parse, or that is larger than ``max_dir_size`` (nbgrader's collect would stop at
+  such an entry, for every student after it). The log
   says which, in lines starting :data:`REFUSED`, which ``python -m hcai collect`` repeats;
 - an entry is first copied into a private staging folder through the grader's one folder
   walk (:func:`hcai.engine.tree.copy_regular_files`: regular files only, no symlink
@@ -37,6 +38,7 @@ import glob
 import os
 import pwd
 import shutil
+import stat
 import tempfile
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -49,6 +51,20 @@ from hcai.engine.tree import copy_regular_files
 REFUSED = "Refused submission"
 #: Files per submission the staging copy takes at most (nbgrader caps bytes, not files).
 MAX_FILES = 10_000
+
+
+def tree_size(path: str) -> int:
+    """Bytes in the regular files under ``path``, no symlink followed."""
+    total = 0
+    for _root, _dirs, files, root_fd in os.fwalk(path, follow_symlinks=False):
+        for name in files:
+            try:
+                info = os.stat(name, dir_fd=root_fd, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                total += info.st_size
+    return total
 
 
 def owner_of(path: str) -> str:
@@ -101,6 +117,12 @@ class CheckedCollect(ExchangeCollect):
             self.log.warning("%s %s: it is named for %s but belongs to %s; left out.",
                              REFUSED, name, record["username"], owner)
             return None
+        size, limit = tree_size(path), 1000 * self.coursedir.max_dir_size
+        if size > limit:
+            # nbgrader would raise here and stop the collect for every student after this one
+            self.log.warning("%s %s: %d bytes, more than the course's max_dir_size (%d); left out.",
+                             REFUSED, name, size, limit)
+            return None
         return record
 
     def choose(self, records: list[dict]) -> list[dict]:
@@ -131,12 +153,14 @@ class CheckedCollect(ExchangeCollect):
         try:
             copy = os.path.join(staging, "copy")
             limit = 1000 * self.coursedir.max_dir_size
-            if not copy_regular_files(src, copy, max_files=MAX_FILES, max_bytes=limit + 1):
-                raise RuntimeError(f"Directory size is too big: {src} holds more than "
-                                   f"{limit} bytes or {MAX_FILES} files")
+            if not copy_regular_files(src, copy, max_files=MAX_FILES, max_bytes=limit):
+                # it grew after init_src measured it: only this student's entry is skipped
+                self.log.warning("%s %s: more than %d bytes or %d files; left out.",
+                                 REFUSED, os.path.basename(src), limit, MAX_FILES)
+                return
             super().do_copy(copy, dest, log)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-__all__ = ["MAX_FILES", "REFUSED", "CheckedCollect", "owner_of"]
+__all__ = ["MAX_FILES", "REFUSED", "CheckedCollect", "owner_of", "tree_size"]

@@ -40,6 +40,7 @@ import pwd
 import shutil
 import stat
 import tempfile
+from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
@@ -144,7 +145,7 @@ class CheckedCollect(ExchangeCollect):
                 chosen.append(items[0])
         return chosen
 
-    def do_copy(self, src: str, dest: str, log=None) -> None:
+    def do_copy(self, src: str, dest: str, log: Any = None) -> None:
         if os.path.islink(src):
             raise RuntimeError(f"{src} is a symbolic link, not a submission folder")
         parent = os.path.dirname(dest)

@@ -117,7 +117,9 @@ def _take(key: str) -> Any | None:
             conn.close_for_good()
 
 
-def _connection_class():
+@functools.cache
+def connection_class() -> type:
+    """:class:`KeptConnection` (built on first use: psycopg2 is imported late)."""
     import psycopg2.extensions
 
     class KeptConnection(psycopg2.extensions.connection):
@@ -142,12 +144,6 @@ def _connection_class():
             super().close()
 
     return KeptConnection
-
-
-@functools.cache
-def connection_class():
-    """:class:`KeptConnection` (built on first use: psycopg2 is imported late)."""
-    return _connection_class()
 
 
 class KeptConnectionsPlugin(CreateEnginePlugin):

@@ -116,3 +116,28 @@ def test_an_oversized_entry_is_left_out_and_the_learners_earlier_one_collected(c
     assert "more than the course's max_dir_size" in out
     assert _collected_q1(course, ME) == "total = sum(values)  # first"
     assert _collected_q1(course, VICTIM) == fabricate.Q1_RIGHT
+
+
+def _rows(course: Path) -> dict[str, dict[str, str]]:
+    import csv
+    with (course / "exports" / f"{A}-grades.csv").open(newline="", encoding="utf-8") as fh:
+        return {r["student_id"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.kernel  # grades in this process
+def test_a_backdated_submission_is_noted_in_the_grades_and_scored_as_nbgrader_scores_it(fresh_course):
+    course = fresh_course
+    # due long ago: anything the exchange receives now arrived after it
+    assert cli.main(["release", A, "--course-dir", str(course), "--due", "2026-11-20T17:00:00Z"]) == 0
+    backdated = fabricate.DUE - timedelta(hours=1)  # claims on time; written now
+    _entry(course, VICTIM, backdated, VICTIM)
+    _entry(course, ME, fabricate.DUE + timedelta(days=3), ME)  # honestly late: nothing to note
+    assert cli.main(["collect", A, "--course-dir", str(course)]) == 0
+    assert cli.main(["grade", A, "--course-dir", str(course), "--workers", "2"]) in (0, 1)
+    rows = _rows(course)
+    note = rows[VICTIM]["reason"]
+    assert "before the due date, but the exchange received it at" in note, rows[VICTIM]
+    assert "received" not in rows[ME]["reason"]
+    # a note only: the score is nbgrader's (on time by its timestamp, so no penalty)
+    assert rows[VICTIM]["late"] == "no" and float(rows[VICTIM]["auto_score"]) > 0
+    assert float(rows[VICTIM]["late_penalty"] or 0) == 0

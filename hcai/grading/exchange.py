@@ -27,6 +27,11 @@ instructor. So one learner could:
   followed even if swapped in during the copy, under nbgrader's ``max_dir_size``), and
   nbgrader's own copy (ignore and include patterns, file sizes) then runs from that copy.
 
+Collect also notes when the exchange received each entry (the newest change time in it,
+which its owner cannot move back): a submission whose own timestamp says "before the due
+date" but that reached the exchange after it gets a note in the grades
+(:mod:`hcai.grading.arrivals`), never a different score.
+
 A hub whose learners all share one uid (a Kubernetes hub's default) cannot tell them apart
 by owner: there, use an exchange service instead of a shared folder (docs/DEPLOY.md) or set
 ``ExchangeCollect.check_owner = False`` knowingly.
@@ -47,6 +52,7 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import check_mode, parse_utc
 
 from hcai.engine.tree import copy_regular_files
+from hcai.grading.arrivals import last_change, record_arrival
 
 #: How the log names an entry that was left out (``hcai collect`` repeats these lines).
 REFUSED = "Refused submission"
@@ -160,6 +166,10 @@ class CheckedCollect(ExchangeCollect):
                                  REFUSED, os.path.basename(src), limit, MAX_FILES)
                 return
             super().do_copy(copy, dest, log)
+            name = os.path.basename(src)
+            parts = name.rsplit("+", 3)
+            record_arrival(self.coursedir.root, self.coursedir.assignment_id, parts[0], name,
+                           parse_utc(parts[2]), last_change(src))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 

@@ -158,6 +158,15 @@ def assignment_items(gb: Gradebook, assignment: str) -> AssignmentItems:
     return AssignmentItems(items, float(a.max_score), a.duedate)
 
 
+def due_date(gb: Gradebook, assignment: str) -> datetime | None:
+    """The assignment's due date in the gradebook (naive UTC), or None."""
+    from nbgrader.api import MissingEntry
+    try:
+        return gb.find_assignment(assignment).duedate
+    except MissingEntry:
+        return None
+
+
 def feedback_fingerprint(gb: Gradebook, assignment: str, student: str) -> str:
     """Hash of everything feedback shows (scores, comments, timestamp); '' without a submission."""
     from nbgrader.api import MissingEntry
@@ -196,6 +205,6 @@ def keep_manual_grades(gb: Gradebook, assignment: str, student: str) -> None:
 
 
 __all__ = ["AssignmentItems", "GradebookTests", "SCHEMA_VERSION", "SubmissionScores",
-           "assignment_items", "autograded_points", "cell_metadata", "feedback_fingerprint",
+           "assignment_items", "autograded_points", "cell_metadata", "due_date", "feedback_fingerprint",
            "grade_ids", "keep_manual_grades", "max_score", "notebook_keys", "read_submission",
            "tests_of"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from hcai.grading import gradebook
 from hcai.grading import notebooks as nbcheck
+from hcai.grading.arrivals import arrival_note
 from hcai.grading.console import Printer, printer
 from hcai.grading.course import Course, WorkflowError, ensure_generated, read_roster, sync_roster
 from hcai.grading.export import write_grades_csv
@@ -213,16 +214,18 @@ def plan(g: Grading, state: GradingState) -> Plan:
     """Decide who is autograded and whose feedback is regenerated; record the rest now."""
     p = Plan()
     with g.course.gradebook() as gb:
+        due = gradebook.due_date(gb, g.assignment)
         for student in g.students:
             check = precheck(g.submitted(student), g.names, g.expected_ids)
-            p.notes[student] = check.notes
+            arrival = arrival_note(g.course.root, g.assignment, student, due)
+            notes = p.notes[student] = check.notes + ([arrival] if arrival else [])
             digest = hash_tree(g.submitted(student))
             record = state.get(student)
             if check.result != Result.OK:
                 if check.result == Result.ERROR or record is None or record.hash != digest:
                     _remove_outputs(g, student)
                 state.students[student] = Record(digest, g.fingerprint, check.result, Blame.SUBMISSION,
-                                                 check.reason, check.notes)
+                                                 check.reason, notes)
                 continue
             if g.options.force or not is_current(record, digest, g.fingerprint,
                                                  g.output("autograded", student).is_dir()):

@@ -417,12 +417,18 @@ def _planted_inbound_entries_are_left_out(hub):
               f' && ln -s "{config}" "{linked}/settings.py"')
     planted = _as(attacker, "sh", "-c", script)
     assert planted.returncode == 0, planted.stderr  # nbgrader's exchange lets any learner do this
+    # the other course's learner writes an entry of their own here, past the submit that refused them
+    outsider = inbound / f"{OUTSIDER}+{A}+{stamp}+b2b2"
+    planted = _as(OUTSIDER, "sh", "-c", f'mkdir "{outsider}" && printf "{stamp}" > "{outsider}/timestamp.txt"')
+    assert planted.returncode == 0, planted.stderr
     assert _as(attacker, "cat", str(config)).returncode != 0  # the link's target is not theirs to read
     password = hub.courses[C1]["db"].split(":")[2].split("@")[0]
     assert password and password.encode() in config.read_bytes()
 
     done = _instructor(term, "collect", A, "--course-dir", str(root))
     assert f"named for {victim} but belongs to {attacker}" in done.stdout, done.stdout
+    assert f"{OUTSIDER} is not a learner of course {C1}" in done.stdout, done.stdout
+    assert not (root / "submitted" / OUTSIDER).exists()
     assert (root / "submitted" / victim / A / f"{A}.ipynb").read_bytes() == theirs
     got = root / "submitted" / attacker / A
     assert "settings.py" not in {p.name for p in got.iterdir()}

@@ -17,7 +17,9 @@ instructor. So one learner could:
 ``c.ExchangeFactory.collect``) with two changes:
 
 - with ``check_owner`` (nbgrader's option, on by default) an entry not owned by the
-  account named in it is left out before the newest submission is chosen, so it neither
+  account named in it, or named for an account that may not submit to the course (the
+  authenticator's ``has_access``, which nbgrader checks only in the learner's own submit),
+  is left out before the newest submission is chosen, so it neither
   counts nor hides the student's real ones; so is an entry that is not a folder, whose name
   does not parse, or that is larger than ``max_dir_size`` (nbgrader's collect would stop at
   such an entry, for every student after it). The log
@@ -99,6 +101,7 @@ class CheckedCollect(ExchangeCollect):
             self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
         student = self.coursedir.student_id or "*"
         pattern = os.path.join(self.inbound_path, f"{student}+{self.coursedir.assignment_id}+*")
+        self.access: dict[str, bool] = {}  # in_course, asked once per student
         records = [r for r in (self.record_of(path) for path in sorted(glob.glob(pattern))) if r]
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
             try:
@@ -124,6 +127,10 @@ class CheckedCollect(ExchangeCollect):
             self.log.warning("%s %s: it is named for %s but belongs to %s; left out.",
                              REFUSED, name, record["username"], owner)
             return None
+        if not self.in_course(record["username"]):
+            self.log.warning("%s %s: %s is not a learner of course %s; left out.",
+                             REFUSED, name, record["username"], self.coursedir.course_id)
+            return None
         size, limit = tree_size(path), 1000 * self.coursedir.max_dir_size
         if size > limit:
             # nbgrader would raise here and stop the collect for every student after this one
@@ -131,6 +138,18 @@ class CheckedCollect(ExchangeCollect):
                              REFUSED, name, size, limit)
             return None
         return record
+
+    def in_course(self, student: str) -> bool:
+        """May ``student`` submit to this course? The check nbgrader's submit makes on the
+        learner's side (``Authenticator.has_access``: the hub's ``nbgrader-<course>`` group
+        with ``JupyterHubAuthPlugin``; everyone without an authenticator plugin), made again
+        here because an entry can be written without submit."""
+        if student not in self.access:
+            try:
+                self.access[student] = bool(self.authenticator.has_access(student, self.coursedir.course_id))
+            except Exception:  # the hub does not know this account
+                self.access[student] = False
+        return self.access[student]
 
     def choose(self, records: list[dict]) -> list[dict]:
         """Each student's submission to collect, by nbgrader's rule (its ``init_src``).

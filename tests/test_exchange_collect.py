@@ -141,3 +141,14 @@ def test_a_backdated_submission_is_noted_in_the_grades_and_scored_as_nbgrader_sc
     # a note only: the score is nbgrader's (on time by its timestamp, so no penalty)
     assert rows[VICTIM]["late"] == "no" and float(rows[VICTIM]["auto_score"]) > 0
     assert float(rows[VICTIM]["late_penalty"] or 0) == 0
+
+
+def test_a_course_folder_another_account_made_in_the_exchange_stops_release_plainly(fresh_course, capsys):
+    squatted = fresh_course / "exchange" / "hcai"
+    squatted.mkdir(parents=True)
+    os.chown(squatted, pwd.getpwnam(VICTIM).pw_uid, -1)  # a learner got there first
+    assert cli.main(["release", A, "--course-dir", str(fresh_course)]) != 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert f"{squatted} belongs to {VICTIM}, not to you, so nothing was released" in text, text
+    assert "Traceback" not in text and not (squatted / "outbound").exists()

@@ -91,8 +91,8 @@ def release(assignment: str, course_dir: str | None = None, *, due: str | None =
         with _temp_config(api, "ExchangeReleaseAssignment", "force", True):
             result = api.release_assignment(assignment)
         if not result or not result["success"]:
-            raise WorkflowError("nbgrader release_assignment failed (is the exchange folder writable? "
-                                "set HCAI_EXCHANGE):\n" + _tail(result or {}))
+            raise WorkflowError(_not_owned(result) or "nbgrader release_assignment failed (is the exchange "
+                                "folder writable? set HCAI_EXCHANGE):\n" + _tail(result or {}))
         exchange_dir = _outbound(course, assignment)
     else:
         say("[3/4] Skipping the exchange (--no-exchange).")
@@ -175,6 +175,28 @@ def collect(assignment: str, course_dir: str | None = None, *, from_zip: str | N
         + (f", {len(out.refused)} exchange entr{'y' if len(out.refused) == 1 else 'ies'} left out." if out.refused
            else "."))
     return out
+
+
+def _not_owned(result: dict | None) -> str | None:
+    """A plain message when nbgrader refused an exchange folder another account owns.
+
+    Any account may create folders in the exchange root (it is world-writable, as nbgrader
+    needs), so a learner can create a course's folder before its first release; nbgrader
+    then refuses to release into it, rightly: its owner could replace what is released.
+    """
+    import re
+    found = re.search(r"You don't own the directory: (\S+)", (result or {}).get("log") or "")
+    if not found:
+        return None
+    folder = Path(found.group(1))
+    try:
+        import pwd
+        owner = pwd.getpwuid(folder.stat().st_uid).pw_name
+    except (KeyError, OSError):
+        owner = "another account"
+    return (f"The exchange folder {folder} belongs to {owner}, not to you, so nothing was released: "
+            "any account can create folders in the exchange, and its owner could change what learners "
+            f"fetch. Check what is in it, remove it as root (or `chown` it to the instructor), then re-run.")
 
 
 def _match_student(parts: list[str], roster_ids: dict[str, str]) -> str | None:
@@ -288,7 +310,7 @@ def release_feedback(assignment: str, course_dir: str | None = None, say: Printe
         raise WorkflowError(f"No feedback for {assignment} yet: run `python -m hcai grade {assignment}` first.")
     result = course.api().release_feedback(assignment)
     if not result or not result["success"]:
-        raise WorkflowError("nbgrader release_feedback failed:\n" + _tail(result or {}))
+        raise WorkflowError(_not_owned(result) or "nbgrader release_feedback failed:\n" + _tail(result or {}))
     say(f"Released feedback of {assignment} for {len(students)} student(s) to {course.cfg.Exchange.root}.")
     return len(students)
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from hcai.engine import pool as spare_pool
-from hcai.grading import lifeline
+from hcai.grading import keptconn, lifeline
 
 #: ``(student, kind)``: kind is "grade" (autograde then feedback) or "feedback".
 Task = tuple[str, str]
@@ -92,8 +92,10 @@ def _worker_main(conn: Connection, setup: Callable[[], Any], handler: Handler, l
     try:
         _serve(conn, setup, handler)
     finally:
-        # multiprocessing ends a worker with os._exit (no atexit): stop the spare kernel here
+        # multiprocessing ends a worker with os._exit (no atexit): stop the spare kernel here,
+        # and end the database sessions the worker kept properly (not by the socket closing)
         spare_pool.close_all(timeout=10.0)
+        keptconn.close_idle()
         lifeline.stop_tree()
 
 

@@ -152,3 +152,20 @@ def test_a_course_folder_another_account_made_in_the_exchange_stops_release_plai
     text = out.out + out.err
     assert f"{squatted} belongs to {VICTIM}, not to you, so nothing was released" in text, text
     assert "Traceback" not in text and not (squatted / "outbound").exists()
+
+
+def test_an_entry_of_an_account_outside_the_course_is_left_out(course, tmp_path, monkeypatch, capsys):
+    extra = tmp_path / "auth_config.py"
+    extra.write_text(
+        "from nbgrader.auth.base import BaseAuthPlugin\n"
+        "class OnlyMe(BaseAuthPlugin):\n"
+        f"    def get_student_courses(self, student_id):\n        return ['hcai'] if student_id == {ME!r} else []\n"
+        "c = get_config()\n"
+        "c.Authenticator.plugin_class = OnlyMe\n", encoding="utf-8")
+    monkeypatch.setenv("HCAI_NBGRADER_EXTRA_CONFIG", str(extra))
+    _entry(course, ME, fabricate.DUE - timedelta(hours=1), ME)
+    _entry(course, VICTIM, fabricate.DUE - timedelta(hours=1), VICTIM)  # their own entry, but not their course
+    assert cli.main(["collect", A, "--course-dir", str(course)]) == 0
+    out = capsys.readouterr().out
+    assert f"{VICTIM} is not a learner of course hcai" in out, out
+    assert _collected_q1(course, ME) == fabricate.Q1_RIGHT and not (course / "submitted" / VICTIM).exists()

@@ -78,13 +78,11 @@ def test_a_kept_connection_starts_each_engine_with_a_fresh_session(url):
     with engine.connect() as conn:
         conn.execute(text("SET statement_timeout = 4321"))
         conn.commit()  # a committed SET lasts as long as the server session does
-        conn.execute(text("CREATE TABLE half (x int)"))  # never committed
     engine.dispose()
     engine = create_engine(kept)
     try:
         with engine.connect() as conn:
             assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "0"
-            assert conn.execute(text("SELECT to_regclass('half')")).scalar_one() is None
     finally:
         engine.dispose()
 

@@ -4,8 +4,8 @@ nbgrader takes a submission's time from its exchange entry's name and ``timestam
 both written by the learner's own server, so a learner can claim any time. The entry's
 change times (ctime) are set by the kernel on every write, rename or permission change, and
 only root can set them back: the entry's owner can make them later, never earlier. So the
-newest change time in an entry, read when collect copies it, is a time the submission
-cannot have been finished before.
+newest change time in an entry (:func:`hcai.grading.exchange.tree_facts`), read when collect
+copies it, is a time the submission cannot have been finished before.
 
 :class:`hcai.grading.exchange.CheckedCollect` records both times per student; ``grade``
 adds a note to the grades (:func:`arrival_note`) when the claim is before the due date and
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hcai.grading.outcome import plain_duration
@@ -26,22 +26,6 @@ from hcai.grading.state import state_dir
 #: How much later than its timestamp a submission may reach the exchange before the grades
 #: say so: the copy into the exchange, and clocks that differ a little.
 ARRIVAL_SLACK = timedelta(minutes=10)
-
-
-def last_change(path: str) -> datetime:
-    """The newest status-change time (ctime) of anything under ``path``, as naive UTC.
-
-    The kernel sets a ctime on every write, rename or permission change, and nobody but
-    root can set it back: an entry's owner can make it later, never earlier.
-    """
-    newest = os.lstat(path).st_ctime
-    for _root, dirs, files, root_fd in os.fwalk(path, follow_symlinks=False):
-        for name in (*dirs, *files):
-            try:
-                newest = max(newest, os.stat(name, dir_fd=root_fd, follow_symlinks=False).st_ctime)
-            except OSError:
-                continue
-    return datetime.fromtimestamp(newest, tz=UTC).replace(tzinfo=None)
 
 
 def arrivals_file(course_root: str | os.PathLike, assignment: str) -> Path:
@@ -87,4 +71,4 @@ def arrival_note(course_root: str | os.PathLike, assignment: str, student: str,
             "after the due date): check it before accepting it as on time")
 
 
-__all__ = ["ARRIVAL_SLACK", "arrival_note", "arrivals_file", "last_change", "record_arrival"]
+__all__ = ["ARRIVAL_SLACK", "arrival_note", "arrivals_file", "record_arrival"]

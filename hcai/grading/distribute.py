@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pwd
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -184,13 +186,11 @@ def _not_owned(result: dict | None) -> str | None:
     needs), so a learner can create a course's folder before its first release; nbgrader
     then refuses to release into it, rightly: its owner could replace what is released.
     """
-    import re
     found = re.search(r"You don't own the directory: (\S+)", (result or {}).get("log") or "")
     if not found:
         return None
     folder = Path(found.group(1))
     try:
-        import pwd
         owner = pwd.getpwuid(folder.stat().st_uid).pw_name
     except (KeyError, OSError):
         owner = "another account"

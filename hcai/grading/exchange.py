@@ -47,6 +47,7 @@ import pwd
 import shutil
 import stat
 import tempfile
+from datetime import UTC, datetime
 from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -54,7 +55,7 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import check_mode, parse_utc
 
 from hcai.engine.tree import copy_regular_files
-from hcai.grading.arrivals import last_change, record_arrival
+from hcai.grading.arrivals import record_arrival
 
 #: How the log names an entry that was left out (``hcai collect`` repeats these lines).
 REFUSED = "Refused submission"
@@ -62,18 +63,31 @@ REFUSED = "Refused submission"
 MAX_FILES = 10_000
 
 
-def tree_size(path: str) -> int:
-    """Bytes in the regular files under ``path``, no symlink followed."""
-    total = 0
-    for _root, _dirs, files, root_fd in os.fwalk(path, follow_symlinks=False):
-        for name in files:
+def parse_entry(name: str) -> dict[str, Any]:
+    """nbgrader's record of an inbound entry name (``student+assignment+time+random``), as its
+    collect reads it (a student id may hold a "+"); ValueError or IndexError for other names."""
+    parts = name.rsplit("+", 3)
+    return {"username": parts[0], "filename": name, "timestamp": parse_utc(parts[2])}
+
+
+def tree_facts(path: str) -> tuple[int, datetime]:
+    """``(bytes, last change)`` of a folder: the size of its regular files, and the newest
+    status-change time (ctime) of anything in it, as naive UTC. No symlink is followed.
+
+    The kernel sets a ctime on every write, rename or permission change, and nobody but root
+    can set it back: an entry's owner can make it later, never earlier.
+    """
+    total, newest = 0, os.lstat(path).st_ctime
+    for _root, dirs, files, root_fd in os.fwalk(path, follow_symlinks=False):
+        for name in (*dirs, *files):
             try:
                 info = os.stat(name, dir_fd=root_fd, follow_symlinks=False)
             except OSError:
                 continue
+            newest = max(newest, info.st_ctime)
             if stat.S_ISREG(info.st_mode):
                 total += info.st_size
-    return total
+    return total, datetime.fromtimestamp(newest, tz=UTC).replace(tzinfo=None)
 
 
 def owner_of(path: str) -> str:
@@ -113,9 +127,8 @@ class CheckedCollect(ExchangeCollect):
     def record_of(self, path: str) -> dict | None:
         """nbgrader's record of one inbound entry, or None (logged) for one to leave out."""
         name = os.path.basename(path)
-        parts = name.rsplit("+", 3)  # as nbgrader reads it: a student id may hold a "+"
         try:
-            record = {"username": parts[0], "filename": name, "timestamp": parse_utc(parts[2])}
+            record = parse_entry(name)
         except Exception:  # a name nbgrader's submit never writes
             self.log.warning("%s %s: not a submission name nbgrader writes; left out.", REFUSED, name)
             return None
@@ -131,7 +144,7 @@ class CheckedCollect(ExchangeCollect):
             self.log.warning("%s %s: %s is not a learner of course %s; left out.",
                              REFUSED, name, record["username"], self.coursedir.course_id)
             return None
-        size, limit = tree_size(path), 1000 * self.coursedir.max_dir_size
+        size, limit = tree_facts(path)[0], 1000 * self.coursedir.max_dir_size
         if size > limit:
             # nbgrader would raise here and stop the collect for every student after this one
             self.log.warning("%s %s: %d bytes, more than the course's max_dir_size (%d); left out.",
@@ -185,12 +198,11 @@ class CheckedCollect(ExchangeCollect):
                                  REFUSED, os.path.basename(src), limit, MAX_FILES)
                 return
             super().do_copy(copy, dest, log)
-            name = os.path.basename(src)
-            parts = name.rsplit("+", 3)
-            record_arrival(self.coursedir.root, self.coursedir.assignment_id, parts[0], name,
-                           parse_utc(parts[2]), last_change(src))
+            record = parse_entry(os.path.basename(src))  # init_src parsed it already
+            record_arrival(self.coursedir.root, self.coursedir.assignment_id, record["username"],
+                           record["filename"], record["timestamp"], tree_facts(src)[1])
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-__all__ = ["MAX_FILES", "REFUSED", "CheckedCollect", "owner_of", "tree_size"]
+__all__ = ["MAX_FILES", "REFUSED", "CheckedCollect", "owner_of", "parse_entry", "tree_facts"]
